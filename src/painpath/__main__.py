@@ -1,0 +1,5 @@
+import sys
+
+from painpath.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Care-plan follow-through on the web: check-ins, progression, plots, handout."""

@@ -1,0 +1,1 @@
+"""Scheduling: clinic, therapists, availability, bookings, reminders, JSON API."""

@@ -1,0 +1,1 @@
+"""The patient web app: intake with a body map, result, education pages, booking flow."""

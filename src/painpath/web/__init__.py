@@ -1,0 +1,1 @@
+"""The Django project that hosts PainPath's web apps (settings, URLs, WSGI)."""
