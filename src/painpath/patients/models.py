@@ -37,7 +37,8 @@ class TriageLevel(models.TextChoices):
 
 def urgency_of(level: str) -> int:
     """0 for ``emergency`` .. 3 for ``self_care``; raises ``ValueError`` for an unknown level."""
-    return list(TRIAGE_LEVELS).index(level)
+    levels: list[str] = list(TRIAGE_LEVELS)
+    return levels.index(level)
 
 
 class IntakeRecord(models.Model):
