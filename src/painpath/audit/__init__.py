@@ -1,1 +1,1 @@
-"""Audit log of every staff access to patient data."""
+"""Audit log of every staff access to patient data (``log_access`` in ``services``)."""
