@@ -95,15 +95,18 @@ class IntakeDraft(models.Model):
 
     The device holds a signed cookie with a random draft key; the table stores only the
     key's SHA-256 (``key_hash``). ``answers`` are the answers so far (not yet fully validated
-    as a whole; each step is validated when it is saved). ``step`` is the id of the step to
-    show next. ``submission_key`` becomes the record's idempotency key on submit.
+    as a whole; each step is validated when it is saved). ``furthest_step`` is the index (0-based,
+    in questionnaire order) of the furthest step the person may open. ``acknowledged_flags`` are
+    the ids of urgent red-flag rules whose advice the person has seen and chose to continue past
+    (emergency advice can never be continued past). ``submission_key`` becomes the record's
+    idempotency key on submit.
     """
 
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     submission_key = models.CharField(max_length=64, unique=True, editable=False)
     answers = models.JSONField(default=dict)
-    step = models.CharField(max_length=64, blank=True, default="")
-    contact_email = models.EmailField(blank=True, default="")
+    furthest_step = models.PositiveSmallIntegerField(default=0)
+    acknowledged_flags = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)
