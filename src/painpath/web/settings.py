@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "painpath.clinic",
     "painpath.patients",
     "painpath.checkins",
+    "painpath.staff",
 ]
 
 MIDDLEWARE = [
