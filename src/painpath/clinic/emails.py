@@ -1,0 +1,96 @@
+"""Emails about appointments (confirmation, reminder, cancellation) with an .ics attachment.
+
+Sent with Django's email framework: files in the data folder by default, SMTP when
+``PAINPATH_EMAIL_HOST`` is set (see ``painpath.web.settings``). Bodies are plain-text templates
+in ``clinic/templates/clinic/email/``; subjects and bodies are translatable. They carry the
+date, time, therapist, clinic and the signed cancel/reschedule link, never health data.
+"""
+
+from __future__ import annotations
+
+import logging
+from uuid import UUID
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from painpath.clinic.ics import build_ics
+from painpath.clinic.models import Appointment
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("confirmation", "reminder", "cancellation")
+
+
+def _subject(kind: str, appointment: Appointment) -> str:
+    clinic = appointment.therapist.clinic.name
+    if kind == "confirmation":
+        return _("Your appointment at %(clinic)s is booked") % {"clinic": clinic}
+    if kind == "reminder":
+        return _("Reminder: your appointment at %(clinic)s tomorrow") % {"clinic": clinic}
+    return _("Your appointment at %(clinic)s is cancelled") % {"clinic": clinic}
+
+
+def build_message(appointment: Appointment, kind: str) -> EmailMessage:
+    """The email of ``kind`` (confirmation, reminder or cancellation) for ``appointment``,
+    addressed to its patient, with ``appointment.ics`` attached. Raises ``ValueError`` for an
+    unknown kind."""
+    from painpath.clinic.services import manage_url
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown email kind {kind!r}; expected one of {KINDS}")
+    clinic = appointment.therapist.clinic
+    local_start = appointment.start.astimezone(clinic.tz)
+    link = manage_url(appointment) if kind != "cancellation" else ""
+    context = {
+        "appointment": appointment,
+        "clinic": clinic,
+        "therapist": appointment.therapist,
+        "patient_name": appointment.patient.name,
+        "when_date": date_format(local_start, "l, F j, Y"),
+        "when_time": local_start.strftime("%H:%M"),
+        "zone": local_start.tzname(),
+        "minutes": appointment.appointment_type.minutes,
+        "manage_link": link,
+    }
+    body = render_to_string(f"clinic/email/{kind}.txt", context)
+    message = EmailMessage(
+        subject=_subject(kind, appointment),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[appointment.patient.email],
+        reply_to=[clinic.email] if clinic.email else None,
+    )
+    ics = build_ics(appointment, manage_link=link)
+    method = "CANCEL" if kind == "cancellation" else "PUBLISH"
+    message.attach("appointment.ics", ics, f"text/calendar; charset=utf-8; method={method}")
+    return message
+
+
+def send_for(appointment_id: UUID, kind: str, *, raise_errors: bool = False) -> bool:
+    """Send the ``kind`` email for the appointment with ``appointment_id``; True when sent.
+
+    A confirmation also stamps ``confirmation_sent_at``. Failures are logged (id only, no
+    personal data) and re-raised only with ``raise_errors``.
+    """
+    appointment = (
+        Appointment.objects.select_related("therapist__clinic", "appointment_type", "patient")
+        .filter(id=appointment_id)
+        .first()
+    )
+    if appointment is None:
+        return False
+    try:
+        build_message(appointment, kind).send(fail_silently=False)
+    except Exception:
+        logger.exception("could not send %s email for appointment %s", kind, appointment_id)
+        if raise_errors:
+            raise
+        return False
+    if kind == "confirmation":
+        Appointment.objects.filter(id=appointment_id).update(confirmation_sent_at=timezone.now())
+    return True
