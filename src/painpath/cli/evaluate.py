@@ -150,10 +150,11 @@ def evaluate_folder(folder: Path) -> list[CaseResult]:
 
     Raises :class:`CLIError` naming the file for the first unreadable or invalid case.
     """
+    files = case_files(folder)
     from painpath.engine import assess
 
     results = []
-    for path in case_files(folder):
+    for path in files:
         document = read_json_file(path)
         answers = answers_from_document(document, str(path))
         conditions, triage = _expected(document, str(path))

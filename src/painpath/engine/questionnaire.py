@@ -247,7 +247,14 @@ def parse_questionnaire(data: object, *, origin: str = QUESTIONNAIRE_FILE) -> Qu
         return Questionnaire.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
+            ": ".join(
+                part
+                for part in (
+                    ".".join(str(p) for p in err["loc"]),
+                    err["msg"].removeprefix("Value error, "),
+                )
+                if part
+            )
             for err in exc.errors()
         )
         raise QuestionnaireError(f"{origin}: {problems}") from None
