@@ -74,6 +74,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file, not Django's shared-cache in-memory database: shared cache reports
+    # "table is locked" at once instead of waiting, so racing-booking tests need a real file.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-painpath.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
