@@ -145,28 +145,56 @@ def case_files(folder: Path) -> list[Path]:
     return files
 
 
-def evaluate_folder(folder: Path) -> list[CaseResult]:
-    """Assess and score every case file of ``folder`` (sorted by file name).
+@dataclass(frozen=True)
+class Case:
+    """A checked case file: its id, file name, validated answers and expectations."""
 
-    Raises :class:`CLIError` naming the file for the first unreadable or invalid case.
+    id: str
+    file: str
+    answers: Mapping[str, Any]
+    expected_conditions: tuple[str, ...]
+    expected_triage: tuple[TriageLevel, ...]
+
+
+def load_cases(folder: Path) -> list[Case]:
+    """Read and check every case file of ``folder`` (sorted by file name).
+
+    All files are checked before anything is assessed. Raises :class:`CLIError` naming the
+    file for the first unreadable or invalid case.
     """
-    files = case_files(folder)
-    from painpath.engine import assess
-
-    results = []
-    for path in files:
+    cases = []
+    for path in case_files(folder):
         document = read_json_file(path)
         answers = answers_from_document(document, str(path))
         conditions, triage = _expected(document, str(path))
         assert isinstance(document, Mapping)  # answers_from_document checked it
         case_id = document.get("id")
-        result = assess(answers)
+        cases.append(
+            Case(
+                id=case_id if isinstance(case_id, str) and case_id else path.stem,
+                file=path.name,
+                answers=answers,
+                expected_conditions=tuple(conditions),
+                expected_triage=tuple(triage),
+            )
+        )
+    return cases
+
+
+def evaluate_folder(folder: Path) -> list[CaseResult]:
+    """Assess and score every case file of ``folder`` (see :func:`load_cases` for errors)."""
+    cases = load_cases(folder)
+    from painpath.engine import assess
+
+    results = []
+    for case in cases:
+        result = assess(case.answers)
         results.append(
             score_case(
-                case_id if isinstance(case_id, str) and case_id else path.stem,
-                path.name,
-                conditions,
-                triage,
+                case.id,
+                case.file,
+                case.expected_conditions,
+                case.expected_triage,
                 [c.id for c in result.conditions],
                 result.triage.level,
             )
