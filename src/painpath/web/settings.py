@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -76,7 +78,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file, not Django's shared-cache in-memory database: shared cache reports
     # "table is locked" at once instead of waiting, so racing-booking tests need a real file.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-painpath.sqlite3")}
+    # One file per process (pytest-xdist adds its own suffix), so parallel runs never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"painpath-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
