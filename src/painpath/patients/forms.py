@@ -1,0 +1,164 @@
+"""Turning one intake step's submitted form into typed answers, with errors per field.
+
+The questionnaire (``painpath.engine.questionnaire``) says what each item is; this module only
+converts the browser's strings into the answer types of the clinical contract and reports what
+cannot be converted. Clinical validation (codes, ranges, contradictions) stays in
+``painpath.engine.intake.validate_answers``; the ranges are also checked here so that the message
+can sit next to the right box.
+
+Encoding of the HTML form (one field name per linkId):
+
+* ``integer``: a text box; blank means unanswered (unknown).
+* ``boolean``: radio buttons ``yes`` / ``no`` / ``unsure``; ``unsure`` or nothing means unknown.
+* ``choice``: radio buttons with the option codes; nothing means unknown.
+* ``multi``: check boxes with the option codes. Nothing ticked means unknown, never "none": a
+  person says "none of these" by ticking the "none" option. Items without a "none" option in
+  the questionnaire get one from the form (``NONE_CODE``), turned into ``[]`` here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from painpath.engine.questionnaire import Item, Step
+
+#: Form value of the "None of these" box that the form adds to multi items without one.
+NONE_CODE = "__none__"
+
+YES, NO, UNSURE = "yes", "no", "unsure"
+
+
+@dataclass
+class StepForm:
+    """The outcome of reading one step's POST.
+
+    ``answers``: linkId -> typed value for the items answered on this step.
+    ``cleared``: linkIds of this step left unanswered (their old answers must be removed).
+    ``errors``: linkId -> plain-language message (empty when the step is valid).
+    ``raw``: linkId -> the submitted strings, to show them again next to an error.
+    """
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    cleared: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def adds_none_option(item: Item) -> bool:
+    """Whether the form adds a "None of these" box to ``item`` (a multi list without one).
+
+    Body maps get none: "no pain anywhere" is not an answer to "where is the pain", and the
+    numbness map is asked only after a yes to "any numbness?".
+    """
+    return item.type == "multi" and item.widget != "body_map" and not item.exclusive_codes
+
+
+def read_step(step: Step, data: QueryDict, items: list[Item] | None = None) -> StepForm:
+    """Convert the POSTed ``data`` for ``items`` (default: every item of ``step``).
+
+    Returns a :class:`StepForm`; never raises for bad input (bad input becomes an error
+    message keyed by the item's linkId).
+    """
+    form = StepForm()
+    for item in items if items is not None else list(step.items):
+        values = [v.strip() for v in data.getlist(item.link_id)]
+        form.raw[item.link_id] = values
+        try:
+            value = _convert(item, values)
+        except ValueError as exc:
+            form.errors[item.link_id] = str(exc)
+            continue
+        if value is None:
+            form.cleared.append(item.link_id)
+        else:
+            form.answers[item.link_id] = value
+    return form
+
+
+def _convert(item: Item, values: list[str]) -> Any:
+    """The typed answer for ``values`` (None = unanswered); ``ValueError`` with a message."""
+    given = [v for v in values if v != ""]
+    if item.type == "multi":
+        return _convert_multi(item, given)
+    if len(given) > 1:
+        raise ValueError(_("Please give only one answer."))
+    if not given:
+        return None
+    text = given[0]
+    if item.type == "integer":
+        return _convert_integer(item, text)
+    if item.type == "boolean":
+        if text == YES:
+            return True
+        if text == NO:
+            return False
+        if text == UNSURE:
+            return None
+        raise ValueError(_("Please choose Yes, No or Not sure."))
+    # choice
+    if text not in item.codes:
+        raise ValueError(_("Please choose one of the answers listed."))
+    return text
+
+
+def _convert_integer(item: Item, text: str) -> int:
+    assert item.min is not None and item.max is not None  # the questionnaire guarantees both
+    unit = f" {item.unit}" if item.unit else ""
+    bounds = {"min": item.min, "max": item.max, "unit": unit}
+    try:
+        number = int(text)
+    except ValueError:
+        raise ValueError(
+            _("Please enter a whole number (digits only) from %(min)s to %(max)s%(unit)s.") % bounds
+        ) from None
+    if not item.min <= number <= item.max:
+        raise ValueError(_("Please enter a number from %(min)s to %(max)s%(unit)s.") % bounds)
+    return number
+
+
+def _convert_multi(item: Item, given: list[str]) -> list[str] | None:
+    allowed = set(item.codes)
+    if adds_none_option(item):
+        allowed.add(NONE_CODE)
+    unknown = [v for v in given if v not in allowed]
+    if unknown:
+        raise ValueError(_("Please tick only the answers listed."))
+    if len(set(given)) != len(given):
+        raise ValueError(_("Please tick each answer only once."))
+    if not given:
+        return None
+    exclusive = set(item.exclusive_codes) | {NONE_CODE}
+    picked_exclusive = [v for v in given if v in exclusive]
+    if picked_exclusive and len(given) > 1:
+        raise ValueError(
+            _(
+                "You ticked “None of these” together with other answers. "
+                "Please tick one or the other."
+            )
+        )
+    if given == [NONE_CODE]:
+        return []
+    # Keep the questionnaire's order so stored answers compare equal however they were ticked.
+    order = {code: i for i, code in enumerate(item.codes)}
+    return sorted(given, key=order.__getitem__)
+
+
+def initial_for(item: Item, answers: Mapping[str, Any]) -> list[str]:
+    """The form strings that show the stored answer of ``item`` (for re-displaying a step)."""
+    if item.link_id not in answers:
+        return []
+    value = answers[item.link_id]
+    if item.type == "multi":
+        return list(value) if value else ([NONE_CODE] if adds_none_option(item) else [])
+    if item.type == "boolean":
+        return [YES if value else NO]
+    return [str(value)]

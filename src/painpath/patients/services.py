@@ -1,0 +1,284 @@
+"""Business operations of the patient web app: drafts, screening, submission, lookup, email.
+
+Views call these functions and nothing else touches the tables. Every function that writes runs
+in a transaction. Nothing here logs answers, assessments, tokens or email addresses.
+
+Flow::
+
+    draft, key = start_draft()                      # key goes into a signed cookie
+    draft = find_draft(key)                         # None when unknown or expired
+    save_step(draft, step_index, form.answers, form.cleared, next_index)
+    screening = screen(draft.answers)               # red flags on the answers so far
+    outcome = submit_draft(draft, email="")         # IntakeRecord + assessment, one transaction
+    record = record_for_token(outcome.token)        # the private link
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from painpath.engine.assessment import Assessment, Triage
+from painpath.engine.intake import IntakeError, drop_hidden_answers, validate_answers
+from painpath.patients import tokens
+from painpath.patients.models import DRAFT_LIFETIME, IntakeDraft, IntakeRecord
+
+log = logging.getLogger(__name__)
+
+
+class RecordNotFound(LookupError):
+    """No intake has this private link token (wrong, malformed or deleted)."""
+
+
+class DraftGone(LookupError):
+    """The draft was already submitted or has expired (safe to show to the person)."""
+
+
+def _assess(answers: Mapping[str, Any]) -> Assessment:
+    # Imported here: the engine loads its knowledge base on first use, not at URL import.
+    from painpath.engine import assess
+
+    result: Assessment = assess(answers)
+    return result
+
+
+# ----------------------------------------------------------------------------------- drafts
+
+
+def purge_expired_drafts() -> int:
+    """Delete drafts past their expiry; returns how many were deleted."""
+    deleted, _by_model = IntakeDraft.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
+
+
+def start_draft() -> tuple[IntakeDraft, str]:
+    """Create an empty draft; returns it and its plain key (for the device's signed cookie).
+
+    Expired drafts are purged on the way, so health data never outlives ``DRAFT_LIFETIME``
+    by more than the time until the next person starts an intake.
+    """
+    purge_expired_drafts()
+    key = tokens.new_secret()
+    now = timezone.now()
+    draft = IntakeDraft.objects.create(
+        key_hash=tokens.digest(key),
+        submission_key=tokens.new_secret(),
+        created_at=now,
+        updated_at=now,
+        expires_at=now + DRAFT_LIFETIME,
+    )
+    return draft, key
+
+
+def find_draft(key: str | None) -> IntakeDraft | None:
+    """The live draft for the plain cookie ``key``, or None (no key, unknown or expired)."""
+    if not key or not tokens.looks_like_token(key):
+        return None
+    draft = IntakeDraft.objects.filter(key_hash=tokens.digest(key)).first()
+    if draft is None or draft.is_expired:
+        return None
+    return draft
+
+
+def save_step(
+    draft: IntakeDraft,
+    answers: Mapping[str, Any],
+    cleared: list[str],
+    advance_to: Callable[[dict[str, Any]], int],
+) -> dict[str, Any]:
+    """Merge one step's answers into the draft and drop answers to now-hidden questions.
+
+    ``answers``: the step's typed answers; ``cleared``: the step's linkIds left unanswered
+    (their previous answers are removed: unanswered means unknown); ``advance_to``: given the
+    merged answers, the step index the person may now open (``furthest_step`` is never
+    lowered). Raises :class:`IntakeError` when the merged answers are invalid (nothing is
+    saved then). Returns the saved answers.
+    """
+    merged: dict[str, Any] = dict(draft.answers)
+    for link_id in cleared:
+        merged.pop(link_id, None)
+    merged.update(answers)
+    merged = drop_hidden_answers(merged)
+    validate_answers(merged)  # raises IntakeError naming the item
+    with transaction.atomic():
+        draft.answers = merged
+        draft.furthest_step = max(draft.furthest_step, advance_to(merged))
+        draft.touch()
+        draft.save(update_fields=["answers", "furthest_step", "updated_at", "expires_at"])
+    return merged
+
+
+def acknowledge_flags(draft: IntakeDraft, rule_ids: list[str]) -> None:
+    """Record that the person saw the urgent advice for ``rule_ids`` and chose to go on."""
+    draft.acknowledged_flags = sorted(set(draft.acknowledged_flags) | set(rule_ids))
+    draft.touch()
+    draft.save(update_fields=["acknowledged_flags", "updated_at", "expires_at"])
+
+
+# -------------------------------------------------------------------------------- screening
+
+
+@dataclass(frozen=True)
+class Screening:
+    """Red-flag screening of a partial intake.
+
+    ``triage``: the engine's triage on the answers so far. ``interrupt``: ``"emergency"`` (stop
+    the questionnaire, show emergency advice), ``"urgent"`` (show urgent advice with a choice to
+    go on) or ``None`` (carry on). ``new_flags``: urgent rule ids not yet acknowledged.
+    """
+
+    triage: Triage
+    interrupt: str | None
+    new_flags: tuple[str, ...]
+
+
+def screen(answers: Mapping[str, Any], acknowledged: list[str] | tuple[str, ...] = ()) -> Screening:
+    """Run the engine's red-flag screening on the answers so far (unknown stays unknown).
+
+    Emergency always interrupts. Urgent interrupts when at least one fired urgent rule has not
+    been acknowledged yet (so "continue anyway" is asked once per new warning sign, not on
+    every step). Raises :class:`IntakeError` for invalid answers.
+    """
+    triage = _assess(validate_answers(drop_hidden_answers(answers))).triage
+    if triage.level == "emergency":
+        return Screening(triage, "emergency", ())
+    if triage.level == "urgent":
+        fired = [f.rule_id for f in triage.red_flags if f.level == "urgent"]
+        new = tuple(r for r in fired if r not in acknowledged)
+        # A level of urgent with no rule id to acknowledge still interrupts once per step set.
+        if new or (not fired and "urgent" not in acknowledged):
+            return Screening(triage, "urgent", new or ("urgent",))
+    return Screening(triage, None, ())
+
+
+# ------------------------------------------------------------------------------- submission
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The stored record, the private link token and whether this call created the record."""
+
+    record: IntakeRecord
+    token: str
+    created: bool
+
+
+def submit_answers(
+    raw_answers: Mapping[str, Any], submission_key: str, email: str = ""
+) -> Submitted:
+    """Validate, assess and store an intake in ONE transaction; idempotent on ``submission_key``.
+
+    Hidden answers are dropped first. A second call with the same key (double click, refresh,
+    retry) returns the first record with ``created=False`` and changes nothing. Raises
+    :class:`IntakeError` for invalid answers (nothing stored). The private link is emailed after
+    the transaction commits when ``email`` is given.
+    """
+    existing = IntakeRecord.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return Submitted(existing, tokens.result_token(submission_key), False)
+    answers = validate_answers(drop_hidden_answers(raw_answers))
+    assessment = _assess(answers)
+    token = tokens.result_token(submission_key)
+    try:
+        with transaction.atomic():
+            record = IntakeRecord.objects.create(
+                token_hash=tokens.digest(token),
+                submission_key=submission_key,
+                answers=answers,
+                assessment=assessment.to_dict(),
+                triage_level=assessment.triage.level,
+                engine_version=assessment.engine_version,
+                knowledge_version=assessment.knowledge_version,
+                contact_email=email,
+            )
+            IntakeDraft.objects.filter(submission_key=submission_key).delete()
+            if email:
+                transaction.on_commit(lambda: email_private_link(email, token))
+    except IntegrityError:
+        # A concurrent submit of the same intake won the race: return its record.
+        record = IntakeRecord.objects.get(submission_key=submission_key)
+        return Submitted(record, token, False)
+    return Submitted(record, token, True)
+
+
+def submit_draft(draft: IntakeDraft, email: str = "") -> Submitted:
+    """Submit a draft's answers (see :func:`submit_answers`); the draft is deleted with it."""
+    return submit_answers(draft.answers, draft.submission_key, email)
+
+
+def record_for_submission(submission_key: str) -> Submitted | None:
+    """The record already stored for ``submission_key`` (a repeated submit), or None."""
+    record = IntakeRecord.objects.filter(submission_key=submission_key).first()
+    if record is None:
+        return None
+    return Submitted(record, tokens.result_token(submission_key), False)
+
+
+def record_for_token(token: str) -> IntakeRecord:
+    """The record behind a private link. Raises :class:`RecordNotFound` for any bad token.
+
+    Malformed tokens are refused before any query; well-formed ones are looked up by their
+    SHA-256 through the unique index (the plain token is never stored or compared).
+    """
+    if not tokens.looks_like_token(token):
+        raise RecordNotFound(token[:0])  # never echo the token into messages or logs
+    record = IntakeRecord.objects.filter(token_hash=tokens.digest(token)).first()
+    if record is None:
+        raise RecordNotFound("")
+    return record
+
+
+def private_link(token: str) -> str:
+    """The absolute URL of the result page for ``token`` (``PAINPATH_BASE_URL`` + path)."""
+    from django.urls import reverse
+
+    base = str(settings.PAINPATH_BASE_URL).rstrip("/")
+    return base + reverse("patients:result", args=[token])
+
+
+def email_private_link(email: str, token: str) -> bool:
+    """Email the private link. Returns False (and logs without any personal data) on failure.
+
+    The message carries only the link: no answers, no triage, nothing about health.
+    """
+    subject = _("Your PainPath link")
+    body = _(
+        "Hello,\n\nHere is your private link to come back to your PainPath result:\n\n%(link)s\n\n"
+        "Keep it to yourself: anyone with the link can see the result. PainPath gives "
+        "information, not a diagnosis.\n"
+    ) % {"link": private_link(token)}
+    try:
+        send_mail(subject, body, None, [email])
+    except Exception:  # SMTP and file errors alike: the result page must still show
+        log.warning("sending a private link by email failed", exc_info=False)
+        return False
+    return True
+
+
+__all__ = [
+    "DraftGone",
+    "IntakeError",
+    "RecordNotFound",
+    "Screening",
+    "Submitted",
+    "acknowledge_flags",
+    "email_private_link",
+    "find_draft",
+    "private_link",
+    "purge_expired_drafts",
+    "record_for_submission",
+    "record_for_token",
+    "save_step",
+    "screen",
+    "start_draft",
+    "submit_answers",
+    "submit_draft",
+]

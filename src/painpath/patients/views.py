@@ -1,0 +1,358 @@
+"""Patient pages: landing, the intake wizard, the private result page, condition pages.
+
+Views are thin: they read the request, call ``painpath.patients.services`` and render. Every
+page that shows answers or results is ``never_cache`` (``Cache-Control: no-store, private``).
+URLs carry a step number or the private token, never an answer.
+
+Red-flag interruption (after every step, on the answers so far):
+
+* emergency: the intake stops at once. The answers so far are stored as an intake with its
+  assessment (so the clinic sees it at the top of its list) and the person lands on the private
+  result page, which shows only the emergency advice. There is no "continue anyway": a wrong
+  answer is corrected by starting a new intake (link on that page).
+* urgent: the urgent advice is shown on ``/start/check/`` with three ways on: go back and change
+  an answer, finish here and save the result, or continue the questions anyway. Continuing is
+  allowed because an urgent case still benefits from a complete intake; each new urgent warning
+  sign is shown once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from painpath.engine.intake import IntakeError
+from painpath.patients import services, wizard
+from painpath.patients.forms import read_step
+from painpath.patients.models import DRAFT_LIFETIME, IntakeDraft
+from painpath.patients.results import result_view
+
+DRAFT_COOKIE = "painpath_draft"
+MISMATCH = gettext_lazy("This answer does not fit with your other answers. Please check it.")
+_DRAFT_SALT = "painpath.patients.draft"
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _draft_key(request: HttpRequest) -> str | None:
+    key: str | None = request.get_signed_cookie(
+        DRAFT_COOKIE, default=None, salt=_DRAFT_SALT, max_age=DRAFT_LIFETIME
+    )
+    return key
+
+
+def _current_draft(request: HttpRequest) -> IntakeDraft | None:
+    return services.find_draft(_draft_key(request))
+
+
+def _keep_cookie(response: HttpResponse, key: str) -> HttpResponse:
+    response.set_signed_cookie(
+        DRAFT_COOKIE,
+        key,
+        salt=_DRAFT_SALT,
+        max_age=int(DRAFT_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def _forget_cookie(response: HttpResponse) -> HttpResponse:
+    response.delete_cookie(DRAFT_COOKIE, samesite="Lax")
+    return response
+
+
+def _step_url(index: int) -> str:
+    if index >= wizard.review_index():
+        return reverse("patients:review")
+    return reverse("patients:step", args=[index + 1])
+
+
+def _resume_url(draft: IntakeDraft) -> str:
+    return _step_url(draft.furthest_step)
+
+
+def _expired(request: HttpRequest) -> HttpResponseRedirect:
+    messages.info(
+        request,
+        _("We could not find your answers on this device (they are kept for 24 hours). "
+          "Please start again."),
+    )  # fmt: skip
+    return redirect("patients:start")
+
+
+def _result_redirect(outcome: services.Submitted) -> HttpResponseRedirect:
+    return _forget_cookie(redirect("patients:result", token=outcome.token))  # type: ignore[return-value]
+
+
+def _first_url(candidates: list[str], token: str) -> str | None:
+    for name in candidates:
+        try:
+            return reverse(name, args=[token])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+#: URL names other apps may register for a result's booking flow and tailored plan.
+BOOKING_URL_NAMES = ["booking:choose"]
+PLAN_URL_NAMES = ["careplan:plan", "checkins:plan", "plans:plan"]
+
+
+# ------------------------------------------------------------------------------- pages
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page: what PainPath is and is not."""
+    return render(request, "patients/home.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    """Begin or resume an intake. GET shows the choice; POST ``action=new|resume`` acts."""
+    draft = _current_draft(request)
+    if request.method == "POST":
+        if request.POST.get("action") == "resume" and draft is not None:
+            return redirect(_resume_url(draft))
+        if draft is not None:
+            draft.delete()  # "start again": the old answers go now, not in 24 hours
+        draft, key = services.start_draft()
+        return _keep_cookie(redirect(_step_url(0)), key)
+    return render(
+        request,
+        "patients/start.html",
+        {"draft": draft, "step_count": len(wizard.steps())},
+    )
+
+
+def _step_context(
+    draft: IntakeDraft,
+    index: int,
+    raw: dict[str, list[str]] | None = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    all_steps = wizard.steps()
+    step = all_steps[index]
+    items = wizard.shown_items(step, draft.answers)
+    questions = wizard.question_views(step, items, draft.answers, raw, errors)
+    error_list = [(q.link_id, q.text, q.error) for q in questions if q.error]
+    return {
+        "step": step,
+        "number": index + 1,
+        "count": len(all_steps),
+        "questions": questions,
+        "error_list": error_list,
+        "has_previous": wizard.previous_index(index, draft.answers) is not None,
+        "submission_key": draft.submission_key,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, number: int) -> HttpResponse:
+    """One step of the intake (``number`` is 1-based). POST ``action=next|back``."""
+    draft = _current_draft(request)
+    if draft is None:
+        return _expired(request)
+    all_steps = wizard.steps()
+    index = number - 1
+    if not 0 <= index < len(all_steps):
+        raise Http404("no such step")
+    if index > draft.furthest_step:
+        return redirect(_resume_url(draft))
+    the_step = all_steps[index]
+    items = wizard.shown_items(the_step, draft.answers)
+    if request.method == "GET":
+        if not items:
+            return redirect(_step_url(wizard.next_index(index, draft.answers)))
+        return render(request, "patients/step.html", _step_context(draft, index))
+
+    key = _draft_key(request) or ""
+    form = read_step(the_step, request.POST, items)
+    going_back = request.POST.get("action") == "back"
+    if going_back:
+        # Keep what can be kept; a half-typed number must not block going back.
+        try:
+            saved = services.save_step(draft, form.answers, form.cleared, lambda a: 0)
+        except IntakeError:
+            saved = draft.answers
+        previous = wizard.previous_index(index, saved)
+        target = _step_url(previous) if previous is not None else reverse("patients:start")
+        return _keep_cookie(redirect(target), key)
+
+    if form.is_valid:
+        try:
+            saved = services.save_step(
+                draft, form.answers, form.cleared, lambda a: wizard.next_index(index, a)
+            )
+        except IntakeError as exc:
+            own = {i.link_id for i in items}
+            for err in exc.errors:
+                target_id = err.link_id if err.link_id in own else items[0].link_id
+                form.errors.setdefault(target_id, str(MISMATCH))
+    if not form.is_valid:
+        context = _step_context(draft, index, form.raw, form.errors)
+        return render(request, "patients/step.html", context, status=200)
+
+    screening = services.screen(saved, draft.acknowledged_flags)
+    if screening.interrupt == "emergency":
+        return _result_redirect(services.submit_draft(draft))
+    if screening.interrupt == "urgent":
+        return _keep_cookie(redirect("patients:check"), key)
+    return _keep_cookie(redirect(_step_url(wizard.next_index(index, saved))), key)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest) -> HttpResponse:
+    """Urgent advice in the middle of the intake. POST ``action=continue|finish``."""
+    draft = _current_draft(request)
+    if draft is None:
+        return _expired(request)
+    screening = services.screen(draft.answers, draft.acknowledged_flags)
+    if screening.interrupt is None:
+        return redirect(_resume_url(draft))
+    if screening.interrupt == "emergency":
+        return _result_redirect(services.submit_draft(draft))
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "finish":
+            return _result_redirect(services.submit_draft(draft))
+        if action == "continue":
+            services.acknowledge_flags(draft, list(screening.new_flags))
+            return redirect(_resume_url(draft))
+    from painpath.patients.results import triage_view
+
+    previous = wizard.previous_index(min(draft.furthest_step, wizard.review_index()), draft.answers)
+    return render(
+        request,
+        "patients/check.html",
+        {
+            "triage": triage_view(screening.triage.to_dict()),
+            "back_url": _step_url(previous) if previous is not None else _step_url(0),
+        },
+    )
+
+
+class ReviewForm(forms.Form):
+    email = forms.EmailField(
+        required=False,
+        label=gettext_lazy("Your email address (optional)"),
+        help_text=gettext_lazy(
+            "We send you only the private link to your result. We never send your answers."
+        ),
+        error_messages={
+            "invalid": gettext_lazy("Please enter an email address like name@example.com, or "
+                                    "leave the box empty."),
+        },
+    )  # fmt: skip
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest) -> HttpResponse:
+    """Check the answers, optionally give an email, and send (idempotent)."""
+    draft = _current_draft(request)
+    if draft is None:
+        if request.method == "POST":
+            done = services.record_for_submission(request.POST.get("submission_key", ""))
+            if done is not None:  # a refresh or second click after the first submit succeeded
+                return _result_redirect(done)
+        return _expired(request)
+    if draft.furthest_step < wizard.review_index():
+        return redirect(_resume_url(draft))
+    form = ReviewForm(request.POST or None)
+    errors: list[tuple[str, str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("submission_key") not in ("", None, draft.submission_key):
+            return _expired(request)
+        try:
+            outcome = services.submit_draft(draft, form.cleaned_data["email"])
+        except IntakeError as exc:
+            from painpath.engine.questionnaire import load_questionnaire
+
+            q = load_questionnaire()
+            for err in exc.errors:
+                item = q.get(err.link_id)
+                if item is not None:
+                    number = wizard.steps().index(q.step_of(item.link_id)) + 1
+                    errors.append((reverse("patients:step", args=[number]), item.text, ""))
+        else:
+            if form.cleaned_data["email"] and outcome.created:
+                messages.success(request, _("We are sending the private link to your email."))
+            return _result_redirect(outcome)
+    previous = wizard.previous_index(wizard.review_index(), draft.answers)
+    return render(
+        request,
+        "patients/review.html",
+        {
+            "form": form,
+            "summary": wizard.answer_summary(draft.answers),
+            "submission_key": draft.submission_key,
+            "answer_errors": errors,
+            "back_url": _step_url(previous) if previous is not None else _step_url(0),
+            "count": len(wizard.steps()),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def result(request: HttpRequest, token: str) -> HttpResponse:
+    """The private result page. 404 for any token that is not an intake's."""
+    try:
+        record = services.record_for_token(token)
+    except services.RecordNotFound:
+        raise Http404("no such result") from None
+    view = result_view(record.assessment)
+    context = {
+        "record": record,
+        "view": view,
+        "private_link": services.private_link(token),
+        "booking_url": _first_url(BOOKING_URL_NAMES, token) or f"/r/{token}/book/",
+        "plan_url": _first_url(PLAN_URL_NAMES, token),
+    }
+    return render(request, "patients/result.html", context)
+
+
+@require_GET
+def conditions(request: HttpRequest) -> HttpResponse:
+    """Education: every condition of the knowledge base, common causes first."""
+    from painpath.engine.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    groups = [
+        ("common", _("Common causes")),
+        ("specific", _("Causes a clinician should confirm")),
+        ("serious", _("Serious causes that need medical care")),
+    ]
+    listed = [
+        (title, [c for c in kb.conditions.values() if c.category == category])
+        for category, title in groups
+    ]
+    return render(request, "patients/conditions.html", {"groups": listed})
+
+
+@require_GET
+def condition(request: HttpRequest, condition_id: str) -> HttpResponse:
+    """Education: one condition's page (404 for an unknown id)."""
+    from painpath.engine.knowledge import load_knowledge
+
+    found = load_knowledge().conditions.get(condition_id)
+    if found is None:
+        raise Http404("no such condition")
+    return render(request, "patients/condition.html", {"condition": found})
