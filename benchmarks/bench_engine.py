@@ -1,0 +1,147 @@
+"""Benchmark of the assessment engine: throughput in one process, and CLI cold start.
+
+Run as a script (prints the figures quoted in README.md)::
+
+    .venv/bin/python benchmarks/bench_engine.py                 # both measurements
+    .venv/bin/python benchmarks/bench_engine.py --runs 40 --seconds 5
+
+1. Throughput: every shared case (``../shared/cases/*.json``) is validated once, then
+   ``assess`` runs over them round-robin for ``--seconds`` in this process, pinned to one CPU
+   core. Printed: assessments per second (target >= 5,000), and the same including
+   ``validate_answers`` (what the CLI and the web app do per intake).
+2. Cold start: the ``painpath assess CASE --format json`` console script is started ``--runs``
+   times as a fresh process; printed: median, p95 and min wall time (target median < 300 ms).
+
+Also usable with pytest-benchmark (not part of the test suite)::
+
+    .venv/bin/pytest benchmarks/bench_engine.py -o python_files='bench_*.py' --benchmark-enable
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES_DIR = ROOT.parent / "shared" / "cases"
+
+
+def load_cases(folder: Path = CASES_DIR) -> list[dict[str, Any]]:
+    """The ``answers`` of every case file in ``folder`` (raw, not yet validated)."""
+    files = sorted(folder.glob("*.json"))
+    if not files:
+        raise SystemExit(f"no case files in {folder}")
+    return [json.loads(p.read_text(encoding="utf-8"))["answers"] for p in files]
+
+
+def pin_to_one_core() -> str:
+    """Pin this process to one CPU core (Linux); returns a note for the report."""
+    if hasattr(os, "sched_setaffinity"):
+        core = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {core})
+        return f"pinned to core {core}"
+    return "not pinned (no sched_setaffinity)"
+
+
+def throughput(seconds: float) -> dict[str, float]:
+    """Assessments per second over the shared cases, with and without validation."""
+    from painpath.engine import assess, validate_answers
+
+    raw = load_cases()
+    answers = [validate_answers(a) for a in raw]
+    for a in answers:  # warm-up: caches, knowledge base loading
+        assess(a)
+
+    def rate(fn: Any, inputs: list[Any]) -> float:
+        n = 0
+        start = time.perf_counter()
+        deadline = start + seconds
+        while True:
+            for item in inputs:
+                fn(item)
+            n += len(inputs)
+            now = time.perf_counter()
+            if now >= deadline:
+                return n / (now - start)
+
+    return {
+        "cases": float(len(answers)),
+        "assess_per_s": rate(assess, answers),
+        "validate_and_assess_per_s": rate(lambda a: assess(validate_answers(a)), raw),
+        "validate_per_s": rate(validate_answers, raw),
+    }
+
+
+def console_script() -> list[str]:
+    """The command that starts ``painpath`` (the venv's console script if present)."""
+    script = Path(sys.executable).parent / "painpath"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "painpath"]
+
+
+def cold_start(runs: int) -> dict[str, float]:
+    """Wall time (ms) of ``painpath assess CASE --format json`` as a fresh process."""
+    case = sorted(CASES_DIR.glob("*.json"))[0]
+    command = [*console_script(), "assess", str(case), "--format", "json"]
+    subprocess.run(command, check=True, capture_output=True)  # warm the OS file cache
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {
+        "runs": float(runs),
+        "median_ms": statistics.median(times),
+        "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "min_ms": times[0],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="per throughput figure")
+    parser.add_argument("--runs", type=int, default=30, help="cold starts to time")
+    parser.add_argument("--skip-cold", action="store_true", help="throughput only")
+    args = parser.parse_args(argv)
+
+    note = pin_to_one_core()
+    t = throughput(args.seconds)
+    print(f"throughput ({note}, {int(t['cases'])} shared cases, {args.seconds:g} s each):")
+    print(f"  assess:                {t['assess_per_s']:>10,.0f} /s")
+    print(f"  validate + assess:     {t['validate_and_assess_per_s']:>10,.0f} /s")
+    print(f"  validate only:         {t['validate_per_s']:>10,.0f} /s")
+    if not args.skip_cold:
+        c = cold_start(args.runs)
+        print(f"cold start of `painpath assess CASE --format json` ({args.runs} runs):")
+        print(
+            f"  median {c['median_ms']:.0f} ms, p95 {c['p95_ms']:.0f} ms, min {c['min_ms']:.0f} ms"
+        )
+    return 0
+
+
+# --- pytest-benchmark entry points (collected only when asked, see the module docstring) ----
+
+
+def test_assess_shared_cases(benchmark: Any) -> None:
+    from painpath.engine import assess, validate_answers
+
+    answers = [validate_answers(a) for a in load_cases()]
+    benchmark(lambda: [assess(a) for a in answers])
+
+
+def test_validate_shared_cases(benchmark: Any) -> None:
+    from painpath.engine import validate_answers
+
+    raw = load_cases()
+    benchmark(lambda: [validate_answers(a) for a in raw])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
