@@ -1,0 +1,401 @@
+"""The patient booking flow: from a result to a booked initial evaluation, without an account.
+
+Pages (``booking_urls``), all under the intake's private link ``/r/<token>/book/``:
+
+1. ``choose``: pick a therapist or "first available"; free times in the clinic's time zone,
+   grouped by day, a few days per page (plain links: works without JavaScript).
+2. ``details``: the chosen time, contact details (email prefilled from the intake), confirm.
+   A time taken meanwhile re-shows this page with the next free times to pick from, keeping
+   what was typed.
+3. ``done``: the booked appointment(s) of this intake, the .ics download and the private
+   cancel/reschedule link.
+
+The token gates everything: a page only ever shows the appointments linked to its own intake.
+URLs carry the token and slot codes (therapist id and time), never health data. Views are thin:
+``painpath.clinic.services`` validates and books.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from painpath.clinic import services as scheduling
+from painpath.clinic.ics import build_ics
+from painpath.clinic.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    AppointmentType,
+    Therapist,
+)
+from painpath.engine.assessment import TRIAGE_ADVICE
+from painpath.patients.forms_booking import (
+    ANY_THERAPIST,
+    ContactForm,
+    SlotChoice,
+    TherapistChoiceForm,
+    decode_slot,
+    encode_slot,
+)
+from painpath.patients.models import IntakeRecord
+from painpath.patients.services import RecordNotFound, record_for_token
+
+#: Days with free times shown per page: enough to choose from on a phone without scrolling far.
+DAYS_PER_PAGE = 3
+#: Days searched per query while looking for DAYS_PER_PAGE days with free times.
+SEARCH_CHUNK_DAYS = 14
+#: Alternatives offered when the chosen time was taken meanwhile.
+ALTERNATIVES = 6
+
+
+def _record(token: str) -> IntakeRecord:
+    try:
+        return record_for_token(token)
+    except RecordNotFound:
+        raise Http404("no such link") from None
+
+
+def initial_evaluation_type() -> AppointmentType | None:
+    """The appointment type booked from a result: the clinic's active initial evaluation
+    (the first by clinic name, then duration), or ``None`` when no clinic offers one."""
+    return (
+        AppointmentType.objects.filter(kind=AppointmentKind.INITIAL, active=True)
+        .select_related("clinic")
+        .order_by("clinic__name", "minutes", "name")
+        .first()
+    )
+
+
+def _therapists(appointment_type: AppointmentType) -> list[Therapist]:
+    return list(
+        Therapist.objects.filter(clinic=appointment_type.clinic, active=True)
+        .select_related("clinic")
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """A free time as shown: local start/end, the therapist and the code to pick it."""
+
+    code: str
+    local_start: dt.datetime
+    local_end: dt.datetime
+    therapist: Therapist
+
+
+@dataclass(frozen=True)
+class DayView:
+    day: dt.date
+    slots: list[SlotView]
+
+
+def _slot_views(slots: list[scheduling.Slot], *, one_per_time: bool) -> list[SlotView]:
+    """Slots for display. With ``one_per_time`` ("first available"), each start time is offered
+    once, with the first therapist free then (the service sorts by start, then name)."""
+    seen: set[dt.datetime] = set()
+    out: list[SlotView] = []
+    for slot in slots:
+        if one_per_time and slot.start in seen:
+            continue
+        seen.add(slot.start)
+        out.append(
+            SlotView(
+                code=encode_slot(slot.therapist.id, slot.start),
+                local_start=slot.local_start,
+                local_end=slot.local_end,
+                therapist=slot.therapist,
+            )
+        )
+    return out
+
+
+def _days_with_slots(
+    appointment_type: AppointmentType, therapist: Therapist | None, first: dt.date
+) -> tuple[list[DayView], dt.date | None]:
+    """Up to ``DAYS_PER_PAGE`` local days from ``first`` that have free times, and the day to
+    continue from for "later times" (``None`` when the horizon is reached)."""
+    clinic = appointment_type.clinic
+    now = timezone.now()
+    last_bookable = (now + dt.timedelta(days=clinic.horizon_days)).astimezone(clinic.tz).date()
+    days: list[DayView] = []
+    day = first
+    while day <= last_bookable and len(days) < DAYS_PER_PAGE:
+        chunk_end = min(day + dt.timedelta(days=SEARCH_CHUNK_DAYS - 1), last_bookable)
+        slots = scheduling.find_free_slots(appointment_type, day, chunk_end, therapist, now=now)
+        views = _slot_views(slots, one_per_time=therapist is None)
+        for local_day, group in groupby(views, key=lambda s: s.local_start.date()):
+            days.append(DayView(local_day, list(group)))
+            if len(days) == DAYS_PER_PAGE:
+                break
+        day = chunk_end + dt.timedelta(days=1)
+    next_day = None
+    if len(days) == DAYS_PER_PAGE and days[-1].day < last_bookable:
+        next_day = days[-1].day + dt.timedelta(days=1)
+    return days, next_day
+
+
+def _active_appointments(record: IntakeRecord) -> list[Appointment]:
+    return list(
+        Appointment.objects.filter(intake=record, status=AppointmentStatus.BOOKED)
+        .select_related("therapist__clinic", "appointment_type")
+        .order_by("start")
+    )
+
+
+def _urgent_advice(record: IntakeRecord) -> str:
+    """The triage advice when it is more urgent than physical therapy, else ""."""
+    if record.triage_level in ("emergency", "urgent"):
+        return TRIAGE_ADVICE[record.triage_level]  # type: ignore[index]
+    return ""
+
+
+def _base_context(token: str, record: IntakeRecord) -> dict[str, object]:
+    return {
+        "token": token,
+        "result_url": reverse("patients:result", args=[token]),
+        "urgent_advice": _urgent_advice(record),
+    }
+
+
+@never_cache
+@require_http_methods(["GET"])
+def choose(request: HttpRequest, token: str) -> HttpResponse:
+    """Step 1: therapist choice and free times (GET ``therapist``, ``start``)."""
+    record = _record(token)
+    appointment_type = initial_evaluation_type()
+    context = _base_context(token, record)
+    if appointment_type is None:
+        return render(request, "patients/booking/unavailable.html", context)
+    clinic = appointment_type.clinic
+    therapists = _therapists(appointment_type)
+    form = TherapistChoiceForm(request.GET or {"therapist": ANY_THERAPIST}, therapists=therapists)
+    therapist = form.chosen_therapist()
+    today = timezone.now().astimezone(clinic.tz).date()
+    first = max(form.chosen_start() or today, today)
+    days, next_day = _days_with_slots(appointment_type, therapist, first)
+    therapist_value = str(therapist.id) if therapist else ANY_THERAPIST
+    context.update(
+        {
+            "form": form,
+            "clinic": clinic,
+            "appointment_type": appointment_type,
+            "therapist": therapist,
+            "days": days,
+            "later_url": (
+                "?" + urlencode({"therapist": therapist_value, "start": next_day.isoformat()})
+                if next_day
+                else ""
+            ),
+            "earlier_url": (
+                "?" + urlencode({"therapist": therapist_value}) if first > today else ""
+            ),
+            "existing": _active_appointments(record),
+        }
+    )
+    return render(request, "patients/booking/choose.html", context)
+
+
+def _alternatives(
+    appointment_type: AppointmentType, therapist: Therapist | None, after: dt.datetime
+) -> list[SlotView]:
+    slots = scheduling.first_available_slots(
+        appointment_type, therapist, after=after, limit=ALTERNATIVES * 3
+    )
+    return _slot_views(slots, one_per_time=therapist is None)[:ALTERNATIVES]
+
+
+@dataclass(frozen=True)
+class ChosenSlot:
+    """The time being booked, for the summary: therapist, local start and end."""
+
+    therapist: Therapist
+    local_start: dt.datetime
+    local_end: dt.datetime
+
+
+def _chosen(
+    choice: SlotChoice | None,
+    therapists: dict[uuid.UUID, Therapist],
+    appointment_type: AppointmentType,
+) -> ChosenSlot | None:
+    if choice is None or choice.therapist_id not in therapists:
+        return None
+    tz = appointment_type.clinic.tz
+    return ChosenSlot(
+        therapists[choice.therapist_id],
+        choice.start.astimezone(tz),
+        (choice.start + appointment_type.duration).astimezone(tz),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def details(request: HttpRequest, token: str) -> HttpResponse:
+    """Step 2: the chosen time (``slot``), contact details and the confirm button.
+
+    GET ``?slot=CODE&who=any|THERAPIST_ID`` shows the form (an unreadable or unknown slot goes
+    back to step 1). POST books through ``painpath.clinic.services.book_appointment``:
+    success redirects to ``done``; invalid details re-show the form (400) with each error next
+    to its field; a time taken meanwhile re-shows it (409) with the next free times to pick.
+    """
+    record = _record(token)
+    appointment_type = initial_evaluation_type()
+    context = _base_context(token, record)
+    if appointment_type is None:
+        return render(request, "patients/booking/unavailable.html", context)
+    therapists = {t.id: t for t in _therapists(appointment_type)}
+    choose_url = reverse("booking:choose", args=[token])
+    status = 200
+    alternatives: list[SlotView] = []
+    taken_message = ""
+
+    if request.method == "GET":
+        form = ContactForm(
+            initial={
+                "slot": request.GET.get("slot", ""),
+                "who": request.GET.get("who", ANY_THERAPIST),
+                "email": record.contact_email,
+            }
+        )
+        try:
+            choice = decode_slot(request.GET.get("slot", ""))
+        except ValueError:
+            return redirect(choose_url)
+        if choice.therapist_id not in therapists:
+            return redirect(choose_url)
+    else:
+        form = ContactForm(request.POST)
+        choice = None
+        if form.is_valid():
+            choice = form.cleaned_data["slot"]
+            therapist = therapists.get(choice.therapist_id)
+            if therapist is None:
+                form.add_error("slot", _("This therapist cannot be booked. Please choose again."))
+            else:
+                try:
+                    scheduling.book_appointment(
+                        appointment_type=appointment_type,
+                        therapist=therapist,
+                        start=choice.start,
+                        patient=scheduling.PatientDetails(
+                            name=form.cleaned_data["name"],
+                            email=form.cleaned_data["email"],
+                            phone=form.cleaned_data["phone"],
+                        ),
+                        intake=record,
+                    )
+                    return redirect("booking:done", token=token)
+                except scheduling.BookingValidationError as exc:
+                    form.add_service_error(exc.field, exc.message)
+                except scheduling.SlotUnavailableError:
+                    if Appointment.objects.filter(
+                        intake=record,
+                        therapist=therapist,
+                        start=choice.start,
+                        status=AppointmentStatus.BOOKED,
+                    ).exists():
+                        # A double click or a resent form: this person already has this slot.
+                        return redirect("booking:done", token=token)
+                    who_id = _uuid_or_none(form.cleaned_data.get("who"))
+                    who = therapists.get(who_id) if who_id else None
+                    alternatives = _alternatives(appointment_type, who, choice.start)
+                    taken_message = _(
+                        "Sorry, this time was just booked by someone else. "
+                        "Please pick another time below; your details are kept."
+                    )
+                    status = 409
+        else:
+            choice = _slot_from_data(request.POST.get("slot", ""))
+        if status == 200:
+            status = 400
+
+    context.update(
+        {
+            "form": form,
+            "clinic": appointment_type.clinic,
+            "appointment_type": appointment_type,
+            "chosen": _chosen(choice, therapists, appointment_type),
+            "alternatives": alternatives,
+            "taken_message": taken_message,
+            "choose_url": choose_url,
+        }
+    )
+    return render(request, "patients/booking/details.html", context, status=status)
+
+
+def _uuid_or_none(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _slot_from_data(code: str) -> SlotChoice | None:
+    try:
+        return decode_slot(code)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class BookedView:
+    appointment: Appointment
+    local_start: dt.datetime
+    local_end: dt.datetime
+    manage_url: str
+    ics_url: str
+
+
+@never_cache
+@require_http_methods(["GET"])
+def done(request: HttpRequest, token: str) -> HttpResponse:
+    """Step 3: this intake's booked appointments, each with its .ics and manage link."""
+    record = _record(token)
+    booked = []
+    for appointment in _active_appointments(record):
+        tz = appointment.therapist.clinic.tz
+        booked.append(
+            BookedView(
+                appointment=appointment,
+                local_start=appointment.start.astimezone(tz),
+                local_end=appointment.end.astimezone(tz),
+                manage_url=scheduling.manage_url(appointment),
+                ics_url=reverse("booking:ics", args=[token, appointment.id]),
+            )
+        )
+    if not booked:
+        return redirect("booking:choose", token=token)
+    context = _base_context(token, record)
+    context["booked"] = booked
+    return render(request, "patients/booking/done.html", context)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def ics(request: HttpRequest, token: str, appointment_id: uuid.UUID) -> HttpResponse:
+    """The .ics calendar file of one appointment of this intake (404 for any other)."""
+    record = _record(token)
+    appointment = (
+        Appointment.objects.filter(id=appointment_id, intake=record)
+        .select_related("therapist__clinic", "appointment_type", "patient")
+        .first()
+    )
+    if appointment is None:
+        raise Http404("no such appointment")
+    body = build_ics(appointment, manage_link=scheduling.manage_url(appointment))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    return response

@@ -1,0 +1,385 @@
+"""The patient booking pages: choose a time, give details, confirm; every error by field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from painpath.clinic.models import Appointment, AppointmentKind, AppointmentType, Patient
+from painpath.patients.forms_booking import decode_slot, encode_slot
+
+from .conftest import NY, ClinicSetup, MakeIntake, contact, local
+
+pytestmark = pytest.mark.django_db
+
+
+def _slot_links(html: str) -> list[str]:
+    return re.findall(r'href="(/r/[^"]+/book/details/\?slot=[^"]+)"', html)
+
+
+def _details(token: str, therapist_id: object, start: dt.datetime, who: str = "any") -> str:
+    return f"/r/{token}/book/details/?slot={encode_slot(therapist_id, start)}&who={who}"  # type: ignore[arg-type]
+
+
+# --- step 1: choose ----------------------------------------------------------------------------
+
+
+def test_free_times_are_listed_by_day_in_the_clinics_zone_three_days_a_page(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake()
+    response = Client().get(f"/r/{token}/book/")
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")
+    days = re.findall(r"<h3>([^<]+)</h3>", html)
+    assert days == ["Monday 2 March", "Tuesday 3 March", "Wednesday 4 March"]
+    # Monday: notice of 2 hours from 08:00 leaves 10:00, 10:30 and 11:00 (60 min before 12:00).
+    monday = html.split("<h3>Monday 2 March</h3>")[1].split("<h3>")[0]
+    assert re.findall(r">(\d\d:\d\d)<span", monday) == ["10:00", "10:30", "11:00"]
+    # First available: each time once, though both therapists are free.
+    assert len(_slot_links(html)) == 3 + 5 + 5
+    assert "?therapist=any&amp;start=2026-03-05" in html  # later times
+
+
+def test_later_times_continue_after_the_last_day_shown(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake()
+    html = Client().get(f"/r/{token}/book/?therapist=any&start=2026-03-05").content.decode()
+    # Thursday, Friday, then the weekend is skipped (no hours) to Monday.
+    assert re.findall(r"<h3>([^<]+)</h3>", html) == [
+        "Thursday 5 March",
+        "Friday 6 March",
+        "Monday 9 March",
+    ]
+    assert "Earliest times" in html
+
+
+def test_choosing_a_therapist_lists_only_their_times(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake()
+    response = Client().get(f"/r/{token}/book/?therapist={setup.sam.id}")
+    html = response.content.decode()
+    links = _slot_links(html)
+    assert links
+    for link in links:
+        query = parse_qs(urlparse(link.replace("&amp;", "&")).query)
+        assert decode_slot(query["slot"][0]).therapist_id == setup.sam.id
+        assert query["who"] == [str(setup.sam.id)]
+    assert f'value="{setup.sam.id}" id="id_therapist_2" checked' in html or re.search(
+        rf'value="{setup.sam.id}"[^>]*checked', html
+    )
+
+
+def test_an_unknown_therapist_falls_back_to_first_available(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake()
+    response = Client().get(f"/r/{token}/book/?therapist=nobody&start=not-a-date")
+    assert response.status_code == 200
+    assert len(_slot_links(response.content.decode())) == 13
+
+
+@pytest.mark.parametrize("token", ["x" * 43, "short", "A" * 43])
+def test_an_unknown_or_malformed_link_is_not_found(setup: ClinicSetup, token: str) -> None:
+    for path in ("", "details/", "done/"):
+        assert Client().get(f"/r/{token}/book/{path}").status_code == 404
+
+
+def test_without_an_initial_evaluation_type_booking_says_to_call(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    AppointmentType.objects.filter(kind=AppointmentKind.INITIAL).update(active=False)
+    _record, token = make_intake()
+    response = Client().get(f"/r/{token}/book/")
+    assert response.status_code == 200
+    assert b"Online booking is not available" in response.content
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent"])
+def test_an_urgent_or_emergency_result_repeats_its_advice_on_the_booking_pages(
+    setup: ClinicSetup, make_intake: MakeIntake, level: str
+) -> None:
+    _record, token = make_intake(level)
+    html = Client().get(f"/r/{token}/book/").content.decode()
+    assert 'role="alert"' in html
+    expected = "emergency department" if level == "emergency" else "within 24 hours"
+    assert expected in html
+
+
+def test_a_routine_result_shows_no_alarm(setup: ClinicSetup, make_intake: MakeIntake) -> None:
+    _record, token = make_intake("routine")
+    assert b'role="alert"' not in Client().get(f"/r/{token}/book/").content
+
+
+# --- step 2: details ---------------------------------------------------------------------------
+
+
+def test_the_details_page_summarises_the_time_and_prefills_the_intakes_email(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake(email="pat@example.org")
+    response = Client().get(_details(token, setup.sam.id, local("2026-03-03", "09:00")))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Tuesday 3 March 2026, 09:00–10:00" in html
+    assert "Sam Rivera" in html
+    assert 'value="pat@example.org"' in html
+    assert "csrfmiddlewaretoken" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["slot=garbage", "slot=", "", "slot=00000000-0000-4000-8000-000000000000_20260303T140000Z"],
+)
+def test_a_missing_unreadable_or_unknown_slot_goes_back_to_the_times(
+    setup: ClinicSetup, make_intake: MakeIntake, query: str
+) -> None:
+    _record, token = make_intake()
+    response = Client().get(f"/r/{token}/book/details/?{query}")
+    assert response.status_code == 302
+    assert response["Location"] == f"/r/{token}/book/"
+
+
+def test_confirming_books_the_time_links_it_to_the_intake_and_emails_the_person(
+    setup: ClinicSetup, make_intake: MakeIntake, django_capture_on_commit_callbacks: Any
+) -> None:
+    record, token = make_intake()
+    start = local("2026-03-03", "10:00")
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/r/{token}/book/details/",
+            {"slot": encode_slot(setup.ana.id, start), "who": "any", **contact()},
+        )
+    assert response.status_code == 302
+    assert response["Location"] == f"/r/{token}/book/done/"
+    appointment = Appointment.objects.get()
+    assert appointment.intake == record
+    assert appointment.therapist == setup.ana
+    assert appointment.appointment_type == setup.initial
+    assert appointment.start == start
+    assert appointment.end == start + dt.timedelta(hours=1)
+    patient = appointment.patient
+    assert (patient.name, patient.email, patient.phone) == (
+        "Pat Example",
+        "pat@example.org",
+        "+1 555 0199",
+    )
+    assert [m.to for m in mail.outbox] == [["pat@example.org"]]
+    assert "herniated" not in mail.outbox[0].body  # no health data in the email
+
+
+def test_the_confirmation_page_offers_the_ics_file_and_the_private_manage_link(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake()
+    client = Client()
+    client.post(
+        f"/r/{token}/book/details/",
+        {"slot": encode_slot(setup.sam.id, local("2026-03-04", "11:00")), **contact()},
+    )
+    html = client.get(f"/r/{token}/book/done/").content.decode()
+    assert "Wednesday 4 March 2026, 11:00–12:00" in html
+    assert "America/New_York" in html
+    ics_link = re.search(r'href="(/r/[^"]+/appointment\.ics)" download', html)
+    assert ics_link is not None
+    manage = re.search(r'href="(http[^"]+/appointments/[^"]+/)"', html)
+    assert manage is not None
+    manage_path = urlparse(manage.group(1)).path
+    assert client.get(manage_path).status_code == 200
+
+    ics = client.get(ics_link.group(1))
+    assert ics.status_code == 200
+    assert ics["Content-Type"].startswith("text/calendar")
+    assert "attachment" in ics["Content-Disposition"]
+    body = ics.content.decode()
+    assert "BEGIN:VEVENT" in body
+    assert "DTSTART" in body and "20260304T160000Z" in body.replace("\r\n ", "")
+
+
+def test_the_ics_of_another_intakes_appointment_is_not_found(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _mine, token = make_intake()
+    _other, other_token = make_intake()
+    Client().post(
+        f"/r/{token}/book/details/",
+        {"slot": encode_slot(setup.sam.id, local("2026-03-04", "11:00")), **contact()},
+    )
+    appointment = Appointment.objects.get()
+    assert Client().get(f"/r/{token}/book/{appointment.id}/appointment.ics").status_code == 200
+    assert (
+        Client().get(f"/r/{other_token}/book/{appointment.id}/appointment.ics").status_code == 404
+    )
+    # Another person's link shows none of it: no booking there, so back to the times.
+    assert Client().get(f"/r/{other_token}/book/done/")["Location"] == f"/r/{other_token}/book/"
+
+
+def test_a_double_submit_books_once_and_lands_on_the_confirmation(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake()
+    data = {"slot": encode_slot(setup.sam.id, local("2026-03-03", "09:30")), **contact()}
+    client = Client()
+    first = client.post(f"/r/{token}/book/details/", data)
+    second = client.post(f"/r/{token}/book/details/", data)
+    assert first["Location"] == second["Location"] == f"/r/{token}/book/done/"
+    assert Appointment.objects.count() == 1
+
+
+def test_a_time_just_taken_offers_the_next_free_times_and_keeps_the_details(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _first, first_token = make_intake()
+    _second, token = make_intake()
+    start = local("2026-03-03", "09:00")
+    slot = encode_slot(setup.sam.id, start)
+    Client().post(f"/r/{first_token}/book/details/", {"slot": slot, **contact(name="First")})
+
+    response = Client().post(
+        f"/r/{token}/book/details/",
+        {"slot": slot, "who": str(setup.sam.id), **contact(name="Second Person")},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "just booked by someone else" in html
+    assert 'value="Second Person"' in html
+    offered = re.findall(r'<input type="radio" name="slot" value="([^"]+)"', html)
+    assert offered
+    choices = [decode_slot(code) for code in offered]
+    assert all(c.therapist_id == setup.sam.id for c in choices)  # the therapist they chose
+    assert all(c.start > start for c in choices)
+    assert choices == sorted(choices, key=lambda c: c.start)
+
+    retry = Client().post(
+        f"/r/{token}/book/details/", {"slot": offered[0], "who": "", **contact(name="Second")}
+    )
+    assert retry.status_code == 302
+    assert Appointment.objects.count() == 2
+
+
+def _field_error(html: str, field: str) -> str:
+    match = re.search(rf'<p class="field-error" id="id_{field}_error">(.*?)</p>', html, re.S)
+    assert match is not None, f"no error shown for {field}"
+    return match.group(1).strip()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"name": ""}, "name", "Please give your name."),
+        ({"name": "   "}, "name", "Please give your name."),
+        ({"email": ""}, "email", "Please give your email address."),
+        ({"email": "pat@"}, "email", "Please give a valid email address"),
+        ({"phone": ""}, "phone", "Please give a phone number."),
+        ({"phone": "call me"}, "phone", "Please give a phone number (digits"),
+        ({"phone": "12"}, "phone", "Please give a phone number (digits"),
+        ({"name": "x" * 201}, "name", "at most 200 characters"),
+    ],
+)
+def test_every_contact_error_is_named_next_to_its_field(
+    setup: ClinicSetup,
+    make_intake: MakeIntake,
+    overrides: dict[str, str],
+    field: str,
+    message: str,
+) -> None:
+    _record, token = make_intake()
+    data = {"slot": encode_slot(setup.sam.id, local("2026-03-03", "09:00")), **contact()}
+    data.update(overrides)
+    response = Client().post(f"/r/{token}/book/details/", data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in _field_error(html, field)
+    assert re.search(rf'aria-describedby="[^"]*id_{field}_error', html)
+    assert 'aria-invalid="true"' in html
+    assert "Please check the form" in html  # the summary at the top links to the field
+    assert f'href="#id_{field}"' in html
+    assert Appointment.objects.count() == 0
+    assert Patient.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("slot", "message"),
+    [
+        ("", "Please choose a time."),
+        ("garbage", "That time could not be read"),
+        ("PAST", "This time is in the past."),
+        ("SOON", "at least 2 hours ahead"),
+        ("OFFGRID", "not an available start time"),
+        ("FAR", "at most 56 days ahead"),
+        ("NOBODY", "This therapist cannot be booked"),
+    ],
+)
+def test_every_time_error_is_named_with_a_way_back_to_the_times(
+    setup: ClinicSetup, make_intake: MakeIntake, slot: str, message: str
+) -> None:
+    codes = {
+        "PAST": encode_slot(setup.sam.id, local("2026-03-02", "07:00")),
+        "SOON": encode_slot(setup.sam.id, local("2026-03-02", "09:00")),
+        "OFFGRID": encode_slot(setup.sam.id, local("2026-03-03", "09:10")),
+        "FAR": encode_slot(setup.sam.id, local("2026-06-01", "09:00")),
+        "NOBODY": "00000000-0000-4000-8000-000000000000_20260303T140000Z",
+    }
+    _record, token = make_intake()
+    response = Client().post(
+        f"/r/{token}/book/details/", {"slot": codes.get(slot, slot), **contact()}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in _field_error(html, "slot")
+    assert f'href="/r/{token}/book/"' in html
+    assert 'value="Pat Example"' in html  # nothing typed is lost
+    assert Appointment.objects.count() == 0
+
+
+def test_posting_without_the_csrf_token_is_refused(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake()
+    client = Client(enforce_csrf_checks=True)
+    data = {"slot": encode_slot(setup.sam.id, local("2026-03-03", "09:00")), **contact()}
+    assert client.post(f"/r/{token}/book/details/", data).status_code == 403
+    assert Appointment.objects.count() == 0
+
+
+def test_no_personal_or_health_data_travels_in_booking_urls(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake()
+    client = Client()
+    html = client.get(f"/r/{token}/book/").content.decode()
+    response = client.post(
+        f"/r/{token}/book/details/",
+        {"slot": encode_slot(setup.sam.id, local("2026-03-03", "09:00")), **contact()},
+    )
+    for url in [*_slot_links(html), response["Location"]]:
+        assert "pat" not in url.lower()
+        assert "herniated" not in url and "routine" not in url
+    assert len(mail.outbox) <= 1  # the scheduling service's confirmation, nothing else
+
+
+def test_an_existing_booking_is_mentioned_on_the_times_page(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake()
+    client = Client()
+    client.post(
+        f"/r/{token}/book/details/",
+        {"slot": encode_slot(setup.sam.id, local("2026-03-03", "09:00")), **contact()},
+    )
+    html = client.get(f"/r/{token}/book/").content.decode()
+    assert "You already have an appointment" in html
+    assert f'href="/r/{token}/book/done/"' in html
+    assert dt.datetime.now(NY) < local("2026-03-03", "09:00")
