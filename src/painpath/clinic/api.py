@@ -27,7 +27,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
-from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import AwareDatetime, ConfigDict
 
@@ -301,7 +301,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
         )
     except services.SlotUnavailableError as exc:
         return _conflict(request, exc, appointment_type, payload.start)
-    return 201, _booking_out(appointment)
+    return Status(201, _booking_out(appointment))
 
 
 @router.get("/bookings/{token}", response={200: BookingOut, 404: ErrorOut, 410: ErrorOut})

@@ -1,0 +1,95 @@
+"""Many requests racing for one slot: exactly one booking, every other request a clear
+"slot no longer available" (issue 3: no double booking, enforced by the database)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, time
+
+import pytest
+from django.db import connection, connections
+
+from painpath.clinic.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentType,
+    Clinic,
+    Patient,
+    Therapist,
+    WorkingHours,
+)
+from painpath.clinic.services import PatientDetails, SlotUnavailableError, book_appointment
+
+from .conftest import MONDAY_7AM, local
+
+RACERS = 12
+
+
+def _race_for_one_slot() -> list[object]:
+    clinic = Clinic.objects.create(
+        name="Race Clinic", address="x", phone="+1 555 0100", time_zone="America/New_York"
+    )
+    therapist = Therapist.objects.create(clinic=clinic, name="Sam Lee", credentials="PT")
+    WorkingHours.objects.create(
+        therapist=therapist, weekday=1, start_time=time(9), end_time=time(17)
+    )
+    kind = AppointmentType.objects.create(
+        clinic=clinic,
+        name="Initial",
+        kind=AppointmentKind.INITIAL,
+        minutes=60,
+        buffer_after_minutes=15,
+    )
+    start = local(date(2026, 3, 3), 10)
+    barrier = threading.Barrier(RACERS)
+    results: list[object] = [None] * RACERS
+
+    def attempt(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = book_appointment(
+                appointment_type=kind,
+                therapist=therapist,
+                start=start,
+                patient=PatientDetails(
+                    name=f"Racer {i}", email=f"racer{i}@example.com", phone="+1 555 0150"
+                ),
+                now=MONDAY_7AM,
+            )
+        except Exception as exc:  # recorded, then asserted below
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def _assert_exactly_one_winner(results: list[object]) -> None:
+    winners = [r for r in results if isinstance(r, Appointment)]
+    losers = [r for r in results if isinstance(r, SlotUnavailableError)]
+    assert len(winners) == 1, results
+    assert len(losers) == RACERS - 1, results
+    assert Appointment.objects.count() == 1
+    # The losers' patient records were rolled back with their failed bookings.
+    assert Patient.objects.count() == 1
+    assert Patient.objects.get().name == winners[0].patient.name  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_bookings_on_sqlite_give_exactly_one_appointment() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite run only")
+    _assert_exactly_one_winner(_race_for_one_slot())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_racing_bookings_on_postgresql_give_exactly_one_appointment() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs DATABASE_URL=postgresql://...")
+    _assert_exactly_one_winner(_race_for_one_slot())
