@@ -80,6 +80,13 @@ class ResultView:
 
 def triage_view(triage: Mapping[str, Any]) -> TriageView:
     """The advice box for a stored triage (``Assessment.to_dict()["triage"]``)."""
+    view = _triage_view(triage)
+    if view.advice.rstrip(". ").lower() == view.headline.rstrip(". ").lower():
+        view.advice = ""  # the headline already says it
+    return view
+
+
+def _triage_view(triage: Mapping[str, Any]) -> TriageView:
     level = str(triage["level"])
     reasons = [str(r) for r in triage.get("reasons", [])]
     advice = str(triage.get("advice", ""))
