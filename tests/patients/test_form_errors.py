@@ -30,7 +30,12 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("age", {"age": ["40", "41"]}, "only one answer", "two values"),
     ("sex", {"sex": "robot"}, "one of the answers listed", "unknown choice code"),
     ("saddle_numbness", {"saddle_numbness": "maybe"}, "Yes, No or Not sure", "bad yes/no"),
-    ("pain_locations", {"pain_locations": ["elbow_left"]}, "only the answers listed", "unknown region"),
+    (
+        "pain_locations",
+        {"pain_locations": ["elbow_left"]},
+        "only the answers listed",
+        "unknown region",
+    ),
     (
         "onset_trigger",
         {"onset_trigger": ["none_known", "lifting"]},

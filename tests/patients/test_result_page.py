@@ -23,7 +23,9 @@ def routine_result(wizard: Wizard) -> tuple[str, IntakeRecord]:
     return str(location), IntakeRecord.objects.get()
 
 
-def test_the_routine_journey_ends_in_routine_advice(routine_result: tuple[str, IntakeRecord]) -> None:
+def test_the_routine_journey_ends_in_routine_advice(
+    routine_result: tuple[str, IntakeRecord],
+) -> None:
     _, record = routine_result
     assert record.triage_level == "routine"
 
@@ -31,7 +33,7 @@ def test_the_routine_journey_ends_in_routine_advice(routine_result: tuple[str, I
 def test_the_result_page_shows_its_parts_in_the_agreed_order(
     client: Client, routine_result: tuple[str, IntakeRecord]
 ) -> None:
-    location, record = routine_result
+    location, _record = routine_result
     html = client.get(location).content.decode()
     marks = [
         'id="triage"',
