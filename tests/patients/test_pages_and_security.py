@@ -90,7 +90,7 @@ def test_pages_send_a_strict_content_security_policy(client: Client, db: None, p
     assert "default-src 'self'" in csp
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert response["X-Frame-Options"] == "DENY"
 
 

@@ -123,7 +123,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = config.env_bool("PAINPATH_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"  # private links must not leak through Referer
+# "strict-origin": a Referer carries at most the origin, never a path (private links stay
+# private). Not "no-referrer": with it Chromium sends "Origin: null" on form posts, which
+# Django's CSRF check refuses, so no form could be sent from a real browser.
+SECURE_REFERRER_POLICY = "strict-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = config.env_list("PAINPATH_CSRF_TRUSTED_ORIGINS", [])
 
