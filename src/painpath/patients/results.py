@@ -203,5 +203,7 @@ def result_view(assessment: Mapping[str, Any], knowledge: Any | None = None) -> 
         for text in kb.seek_help_if:
             if text not in seek:
                 seek.append(str(text))
-    view.seek_help = seek
+    # Emergency: the advice box says what to do; a list of "get help sooner if" would only
+    # suggest that waiting is an option.
+    view.seek_help = seek if level != "emergency" else []
     return view

@@ -322,7 +322,9 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "record": record,
         "view": view,
-        "private_link": services.private_link(token),
+        # The address this page was opened at (the email uses PAINPATH_BASE_URL instead, as
+        # a Host header cannot be trusted when nobody is looking at the page).
+        "private_link": request.build_absolute_uri(request.path),
         "booking_url": _first_url(BOOKING_URL_NAMES, token) or f"/r/{token}/book/",
         "plan_url": _first_url(PLAN_URL_NAMES, token),
     }
