@@ -6,8 +6,9 @@ starts on Sunday 2026-03-08 (02:00 -> 03:00) and ends on Sunday 2026-11-01 (02:0
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -85,7 +86,7 @@ def person() -> PatientDetails:
 
 
 @pytest.fixture
-def send_on_commit(django_capture_on_commit_callbacks: object) -> Iterator[None]:
-    """Run on-commit callbacks (confirmation emails) inside the test's transaction."""
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        yield
+def committed(django_capture_on_commit_callbacks: Any) -> Callable[[], Any]:
+    """``with committed(): ...`` runs the block's on-commit callbacks (the emails) at its end,
+    as a real commit would; tests otherwise run inside one never-committed transaction."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

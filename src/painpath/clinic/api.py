@@ -170,10 +170,16 @@ def _therapist(therapist_id: UUID | None) -> Therapist | None:
     return found
 
 
+def _client_key(group: str, request: HttpRequest) -> str:
+    # The client's address as the server saw it; a server that gives none (a Unix socket)
+    # puts every such client in one shared bucket rather than failing.
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
 def _limit_writes(request: HttpRequest) -> None:
     rate = getattr(settings, "PAINPATH_BOOKING_RATE", DEFAULT_WRITE_RATE)
     if is_ratelimited(
-        request, group="painpath.clinic.api-write", key="ip", rate=rate, increment=True
+        request, group="painpath.clinic.api-write", key=_client_key, rate=rate, increment=True
     ):
         raise RateLimitedError
 
