@@ -1,0 +1,768 @@
+"""The knowledge base: loader, strict schema and rule compiler for ``engine/data/*.yaml``.
+
+The clinical content lives in four YAML files inside the package (each explains its own format
+in a header comment):
+
+* ``conditions.yaml``  - the 16 conditions of the spec: names and patient education text.
+* ``features.yaml``    - named answer patterns ("leg pain below the knee") reused by the rules.
+* ``likelihoods.yaml`` - per condition: prior probability (by age band) and likelihood ratios.
+* ``red_flags.yaml``   - emergency/urgent red-flag rules and the routine-vs-self-care rules.
+
+Loading parses every file into frozen pydantic models that reject unknown keys; any problem raises
+:class:`KnowledgeError` naming the file, the entry and the field. Rule expressions are compiled
+once, at load time, into closures so that an assessment only calls functions (no parsing).
+
+Expression grammar (a mapping with exactly one operator)::
+
+    {item: age, gte: 70}                     number comparisons: gte, gt, lte, lt
+    {item: onset, is: sudden}                boolean or choice equals (``is: true`` for booleans)
+    {item: night_pain, in: [a, b]}           choice is one of
+    {item: pain_locations, has_any: [a, b]}  multi answer contains at least one of
+    {item: worse_with, has_all: [a, b]}      multi answer contains all of
+    {item: pain_locations, has_none: [a, b]} multi answer was given and contains none of
+    {answered: saddle_numbness}              the item was answered (true/false, never unknown)
+    {feature: bilateral_leg_pain}            a named pattern from ``features.yaml``
+    {all: [expr, ...]}                       every part true
+    {any: [expr, ...]}                       at least one part true
+
+Evaluation is three-valued: ``True``, ``False`` or ``None`` (unknown). An absent item is unknown,
+never "no": ``{item: fever_or_chills, is: false}`` is unknown when fever was not asked, and a rule
+fires only when its expression is ``True``. ``all`` is false if any part is false, unknown if any
+part is unknown, else true; ``any`` is true if any part is true, unknown if any is unknown, else
+false. There is deliberately no ``not``: negative evidence must be written as an explicit answer
+(``is: false``, ``has_none``) so that silence can never count as "no".
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from painpath.engine.assessment import Evidence
+
+#: Version of the clinical content; bump whenever a number, rule or text in data/ changes.
+KNOWLEDGE_VERSION = "2026.11.30-1"
+
+#: Evaluated expression: an answer-dict -> True / False / None (unknown).
+Predicate = Callable[[Mapping[str, Any]], bool | None]
+
+DATA_PACKAGE = "painpath.engine.data"
+FILES = ("conditions.yaml", "features.yaml", "likelihoods.yaml", "red_flags.yaml")
+
+#: The 16 condition ids of the clinical contract (shared/spec/README.md), in the spec's order.
+SPEC_CONDITION_IDS: tuple[str, ...] = (
+    "muscle_strain",
+    "poor_posture",
+    "arthritis",
+    "herniated_disc",
+    "sciatica",
+    "hip_bursitis",
+    "overuse",
+    "lumbar_spinal_stenosis",
+    "axial_spondyloarthritis",
+    "cauda_equina_syndrome",
+    "spinal_fracture",
+    "spinal_infection",
+    "spinal_malignancy",
+    "abdominal_aortic_aneurysm",
+    "hip_fracture",
+    "septic_arthritis",
+)
+
+
+class KnowledgeError(ValueError):
+    """The knowledge base is malformed. The message names the file, the entry and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+# --------------------------------------------------------------------------- conditions.yaml
+
+
+class Condition(_Strict):
+    """One condition: names and the patient education text (plain language, ours).
+
+    ``category`` is ``common`` (the clinic's seven common causes), ``specific`` (a named cause a
+    clinician should confirm: stenosis, axial spondyloarthritis) or ``serious`` (needs medical
+    care). ``needs_clinician`` means the person should not self-manage it without an assessment.
+    """
+
+    id: str
+    name: str
+    category: Literal["common", "specific", "serious"]
+    needs_clinician: bool
+    description: str
+    causes: tuple[str, ...] = Field(min_length=1)
+    symptoms: tuple[str, ...] = Field(min_length=1)
+    what_helps: tuple[str, ...] = Field(min_length=1)
+    seek_help_if: tuple[str, ...] = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+
+    _blank = field_validator("id", "name", "description")(_nonblank)
+
+
+class _ConditionsFile(_Strict):
+    conditions: tuple[Condition, ...]
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+class Expr(_Strict):
+    """A rule expression (see the module docstring for the grammar)."""
+
+    item: str | None = None
+    is_: bool | str | int | None = Field(default=None, alias="is")
+    in_: tuple[str, ...] | None = Field(default=None, alias="in")
+    has_any: tuple[str, ...] | None = None
+    has_all: tuple[str, ...] | None = None
+    has_none: tuple[str, ...] | None = None
+    gte: float | None = None
+    gt: float | None = None
+    lte: float | None = None
+    lt: float | None = None
+    answered: str | None = None
+    feature: str | None = None
+    all_: tuple[Expr, ...] | None = Field(default=None, alias="all")
+    any_: tuple[Expr, ...] | None = Field(default=None, alias="any")
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Expr:
+        item_ops = [
+            name
+            for name in ("is_", "in_", "has_any", "has_all", "has_none", "gte", "gt", "lte", "lt")
+            if getattr(self, name) is not None
+        ]
+        other_ops = [
+            name
+            for name in ("answered", "feature", "all_", "any_")
+            if getattr(self, name) is not None
+        ]
+        if self.item is not None:
+            if len(item_ops) != 1 or other_ops:
+                raise ValueError(
+                    "an expression with 'item' needs exactly one of is, in, has_any, has_all, "
+                    "has_none, gte, gt, lte, lt"
+                )
+        elif item_ops or len(other_ops) != 1:
+            raise ValueError(
+                "an expression needs 'item' with one comparison, or exactly one of "
+                "answered, feature, all, any"
+            )
+        for name in ("all_", "any_", "in_", "has_any", "has_all", "has_none"):
+            value = getattr(self, name)
+            if value is not None and len(value) == 0:
+                raise ValueError(f"'{name.rstrip('_')}' must not be empty")
+        return self
+
+    def items(self) -> set[str]:
+        """Every linkId this expression reads (not following features)."""
+        out: set[str] = set()
+        if self.item is not None:
+            out.add(self.item)
+        if self.answered is not None:
+            out.add(self.answered)
+        for part in (self.all_ or ()) + (self.any_ or ()):
+            out |= part.items()
+        return out
+
+    def codes(self) -> list[tuple[str, str]]:
+        """``(linkId, code)`` pairs this expression compares against (for integrity checks)."""
+        out: list[tuple[str, str]] = []
+        if self.item is not None:
+            for codes in (self.in_, self.has_any, self.has_all, self.has_none):
+                out.extend((self.item, c) for c in codes or ())
+            if isinstance(self.is_, str):
+                out.append((self.item, self.is_))
+        for part in (self.all_ or ()) + (self.any_ or ()):
+            out.extend(part.codes())
+        return out
+
+    def features(self) -> set[str]:
+        out = {self.feature} if self.feature else set()
+        for part in (self.all_ or ()) + (self.any_ or ()):
+            out |= part.features()
+        return out
+
+    def describe(self) -> str:
+        """A compact, stable text form, e.g. ``age>=70`` or ``worse_with=coughing...``."""
+        if self.item is not None:
+            for op, sym in (("gte", ">="), ("gt", ">"), ("lte", "<="), ("lt", "<")):
+                bound = getattr(self, op)
+                if bound is not None:
+                    return f"{self.item}{sym}{_num(bound)}"
+            if self.is_ is not None:
+                value = str(self.is_).lower() if isinstance(self.is_, bool) else self.is_
+                return f"{self.item}={value}"
+            for op in ("in_", "has_any", "has_all", "has_none"):
+                codes = getattr(self, op)
+                if codes is not None:
+                    joiner = "+" if op == "has_all" else "|"
+                    prefix = "!" if op == "has_none" else ""
+                    return f"{self.item}={prefix}{joiner.join(codes)}"
+        if self.answered is not None:
+            return f"{self.answered}?"
+        if self.feature is not None:
+            return self.feature
+        parts = self.all_ or self.any_ or ()
+        joiner = " & " if self.all_ else " | "
+        return "(" + joiner.join(p.describe() for p in parts) + ")"
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+Expr.model_rebuild()
+
+
+class Feature(_Strict):
+    """A named, reusable answer pattern (``features.yaml``)."""
+
+    id: str
+    text: str
+    when: Expr
+
+
+class _FeaturesFile(_Strict):
+    features: tuple[Feature, ...]
+
+
+# --------------------------------------------------------------------------- likelihoods.yaml
+
+
+class AgeBand(_Strict):
+    """Prior probability for ages ``min_age`` .. ``max_age`` inclusive."""
+
+    min_age: int = Field(ge=16, le=110)
+    max_age: int = Field(ge=16, le=110)
+    p: float = Field(gt=0, lt=1)
+
+
+class Prior(_Strict):
+    """How common the condition is among adults presenting with low back or hip pain.
+
+    ``p`` is used when age is unknown (or outside every band); ``by_age`` bands, when given, must
+    not overlap.
+    """
+
+    p: float = Field(gt=0, lt=1)
+    by_age: tuple[AgeBand, ...] = ()
+    source: str
+    basis: str | None = None
+
+    _blank = field_validator("source")(_nonblank)
+
+    @model_validator(mode="after")
+    def _bands(self) -> Prior:
+        bands = sorted(self.by_age, key=lambda b: b.min_age)
+        for band in bands:
+            if band.max_age < band.min_age:
+                raise ValueError(f"age band {band.min_age}-{band.max_age} is empty")
+        for a, b in itertools.pairwise(bands):
+            if b.min_age <= a.max_age:
+                raise ValueError(f"age bands {a.min_age}-{a.max_age} and {b.min_age} overlap")
+        return self
+
+
+class Finding(_Strict):
+    """One patient-reportable finding and its likelihood ratio for the condition.
+
+    ``lr`` > 1 raises the probability, < 1 lowers it. Findings that share a ``group`` are
+    correlated (they measure the same thing); only the strongest in each direction counts.
+    ``text`` is the plain-language phrase shown as evidence. ``basis`` says how a number was
+    derived when the source gives sensitivity/specificity or only a qualitative statement.
+    """
+
+    id: str
+    text: str
+    when: Expr
+    lr: float = Field(gt=0, le=100)
+    group: str | None = None
+    source: str
+    basis: str | None = None
+
+    _blank = field_validator("id", "text", "source")(_nonblank)
+
+
+class ConditionModel(_Strict):
+    """The numbers for one condition: its prior and its findings."""
+
+    condition: str
+    prior: Prior
+    findings: tuple[Finding, ...] = ()
+
+
+class _LikelihoodsFile(_Strict):
+    lr_floor: float = Field(gt=0, lt=1)
+    lr_ceiling: float = Field(gt=1)
+    source: str
+    models: tuple[ConditionModel, ...]
+
+
+# --------------------------------------------------------------------------- red_flags.yaml
+
+
+class RedFlagRule(_Strict):
+    """An emergency or urgent rule.
+
+    ``post_test_probability`` (optional) is the published probability of ``conditions[0]`` given
+    the flag; the ranking never shows that condition below it (see ``ranking.py``).
+    """
+
+    id: str
+    level: Literal["emergency", "urgent"]
+    when: Expr
+    conditions: tuple[str, ...] = Field(min_length=1)
+    reason: str
+    source: str
+    post_test_probability: float | None = Field(default=None, gt=0, lt=1)
+    basis: str | None = None
+
+    _blank = field_validator("id", "reason", "source")(_nonblank)
+
+
+class RoutineRule(_Strict):
+    """A finding that needs a clinician's assessment (routine), though not urgently."""
+
+    id: str
+    when: Expr
+    reason: str
+    source: str
+
+    _blank = field_validator("id", "reason", "source")(_nonblank)
+
+
+class KeyQuestion(_Strict):
+    """An item that must be answered before PainPath may advise self-care."""
+
+    item: str
+    reason: str
+    source: str
+
+
+class SelfCare(_Strict):
+    """When no red flag and no routine rule fired: what else self-care requires."""
+
+    required_answers: tuple[KeyQuestion, ...]
+    referral_probability: float = Field(gt=0, lt=1)
+    referral_source: str
+
+
+class _RedFlagsFile(_Strict):
+    red_flags: tuple[RedFlagRule, ...]
+    routine: tuple[RoutineRule, ...]
+    self_care: SelfCare
+
+
+# --------------------------------------------------------------------------- compiled form
+
+
+@dataclass(frozen=True)
+class CompiledFinding:
+    finding: Finding
+    test: Predicate
+    log_lr: float  # natural log of the (capped) likelihood ratio
+    lr: float  # the capped ratio actually applied
+    group: str  # the finding's group, or its own id when ungrouped
+    link_id: str  # the first item the finding reads, for the evidence record
+    code: str | None
+    atom: int  # index into Knowledge.atoms (identical expressions share one atom)
+    evidence: Evidence  # prebuilt evidence record (``value`` filled per call when needed)
+    needs_value: bool  # True when the evidence shows the answer's value (no code)
+
+
+@dataclass(frozen=True)
+class CompiledModel:
+    condition: Condition
+    prior: Prior
+    prior_log_odds_default: float
+    # (min_age, max_age, log_odds) per band
+    prior_bands: tuple[tuple[int, int, float], ...]
+    findings: tuple[CompiledFinding, ...]
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: RedFlagRule | RoutineRule
+    test: Predicate
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The loaded, validated and compiled knowledge base (immutable; shared by all calls)."""
+
+    version: str
+    conditions: Mapping[str, Condition]
+    features: Mapping[str, Feature]
+    models: tuple[CompiledModel, ...]
+    red_flags: tuple[CompiledRule, ...]
+    routine: tuple[CompiledRule, ...]
+    self_care: SelfCare
+    lr_floor: float
+    lr_ceiling: float
+    likelihood_source: str
+    # Per-call evaluation plan: features in definition order (key in the prepared answers,
+    # predicate), then the distinct finding expressions ("atoms") and, per atom, the
+    # (model index, finding) pairs that use it.
+    feature_plan: tuple[tuple[str, Predicate], ...] = ()
+    atoms: tuple[Predicate, ...] = ()
+    atom_users: tuple[tuple[tuple[int, CompiledFinding], ...], ...] = ()
+
+    def prepare(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """A copy of ``answers`` with every feature evaluated once (keys ``"$feature"``).
+
+        All compiled rules read features from these keys, so a call evaluates each feature
+        a single time however many rules use it.
+        """
+        prepared = dict(answers)
+        for key, test in self.feature_plan:
+            prepared[key] = test(prepared)
+        return prepared
+
+    def model(self, condition_id: str) -> CompiledModel:
+        for m in self.models:
+            if m.condition.id == condition_id:
+                return m
+        raise KeyError(condition_id)
+
+
+# --------------------------------------------------------------------------- compiler
+
+
+def feature_key(name: str) -> str:
+    """The key under which :meth:`Knowledge.prepare` stores feature ``name``."""
+    return "$" + name
+
+
+def compile_expr(expr: Expr, features: Mapping[str, Any]) -> Predicate:
+    """Turn an :class:`Expr` into a three-valued predicate over a *prepared* answers mapping.
+
+    ``features`` holds the names of the features defined so far; a feature reference reads
+    the value :meth:`Knowledge.prepare` stored under :func:`feature_key` (unknown if absent).
+    Raises ``KeyError`` for an unknown feature name.
+    """
+    item = expr.item
+    if item is not None:
+        if expr.gte is not None:
+            bound = expr.gte
+            return lambda a: None if (v := a.get(item)) is None else v >= bound
+        if expr.gt is not None:
+            bound = expr.gt
+            return lambda a: None if (v := a.get(item)) is None else v > bound
+        if expr.lte is not None:
+            bound = expr.lte
+            return lambda a: None if (v := a.get(item)) is None else v <= bound
+        if expr.lt is not None:
+            bound = expr.lt
+            return lambda a: None if (v := a.get(item)) is None else v < bound
+        if expr.is_ is not None:
+            want = expr.is_
+            return lambda a: None if (v := a.get(item)) is None else v == want
+        if expr.in_ is not None:
+            choices = frozenset(expr.in_)
+            return lambda a: None if (v := a.get(item)) is None else v in choices
+        if expr.has_any is not None:
+            codes = frozenset(expr.has_any)
+            return lambda a: None if (v := a.get(item)) is None else not codes.isdisjoint(v)
+        if expr.has_all is not None:
+            codes = frozenset(expr.has_all)
+            return lambda a: None if (v := a.get(item)) is None else codes.issubset(v)
+        if expr.has_none is not None:
+            codes = frozenset(expr.has_none)
+            return lambda a: None if (v := a.get(item)) is None else codes.isdisjoint(v)
+    if expr.answered is not None:
+        name = expr.answered
+        return lambda a: name in a
+    if expr.feature is not None:
+        if expr.feature not in features:
+            raise KeyError(expr.feature)
+        key = feature_key(expr.feature)
+        return lambda a: a.get(key)
+    if expr.all_ is not None:
+        parts = tuple(compile_expr(p, features) for p in expr.all_)
+
+        def all_of(a: Mapping[str, Any]) -> bool | None:
+            unknown = False
+            for part in parts:
+                r = part(a)
+                if r is False:
+                    return False
+                if r is None:
+                    unknown = True
+            return None if unknown else True
+
+        return all_of
+    if expr.any_ is not None:
+        parts = tuple(compile_expr(p, features) for p in expr.any_)
+
+        def any_of(a: Mapping[str, Any]) -> bool | None:
+            unknown = False
+            for part in parts:
+                r = part(a)
+                if r is True:
+                    return True
+                if r is None:
+                    unknown = True
+            return None if unknown else False
+
+        return any_of
+    raise KnowledgeError(f"expression {expr.describe()} has no operator")  # pragma: no cover
+
+
+def _first_answer(expr: Expr, features: Mapping[str, Feature]) -> tuple[str, str | None]:
+    """The linkId (and code) to show as the evidence's answer."""
+    if expr.item is not None:
+        for codes in (expr.has_any, expr.has_all, expr.in_, expr.has_none):
+            if codes:
+                return expr.item, codes[0] if len(codes) == 1 else None
+        return expr.item, expr.is_ if isinstance(expr.is_, str) else None
+    if expr.answered is not None:
+        return expr.answered, None
+    if expr.feature is not None:
+        return _first_answer(features[expr.feature].when, features)
+    parts = expr.all_ or expr.any_ or ()
+    return _first_answer(parts[0], features)
+
+
+def _answers_read(expr: Expr, features: Mapping[str, Feature]) -> tuple[str, ...]:
+    out = set(expr.items())
+    for name in expr.features():
+        out |= set(_answers_read(features[name].when, features))
+    return tuple(sorted(out))
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _read_yaml(filename: str) -> Any:
+    text = resources.files(DATA_PACKAGE).joinpath(filename).read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{filename}: not valid YAML: {exc}") from None
+
+
+def _entry_name(data: Any, loc: Sequence[int | str]) -> str:
+    """Describe the entry at ``loc`` by its ``id``/``condition`` when it has one."""
+    node = data
+    names: list[str] = []
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict):
+            ident = node.get("id") or node.get("condition")
+            if isinstance(ident, str):
+                names.append(ident)
+    return names[0] if names else "-"
+
+
+def _parse(model: type[BaseModel], filename: str, data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err["loc"]
+        entry = _entry_name(data, loc)
+        field = ".".join(str(p) for p in loc)
+        raise KnowledgeError(
+            f"{filename}: entry {entry!r}: field {field!r}: {err['msg']}"
+            + (f" ({len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else "")
+        ) from None
+
+
+def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) -> Knowledge:
+    """Validate and compile raw file contents (``{filename: parsed YAML}``) into ``Knowledge``.
+
+    Separated from :func:`load_knowledge` so tests can feed small hand-made knowledge bases.
+    Raises :class:`KnowledgeError` naming the file, entry and field of the first problem.
+    """
+    conds: _ConditionsFile = _parse(_ConditionsFile, "conditions.yaml", raw["conditions.yaml"])
+    feats: _FeaturesFile = _parse(_FeaturesFile, "features.yaml", raw["features.yaml"])
+    lik: _LikelihoodsFile = _parse(_LikelihoodsFile, "likelihoods.yaml", raw["likelihoods.yaml"])
+    flags: _RedFlagsFile = _parse(_RedFlagsFile, "red_flags.yaml", raw["red_flags.yaml"])
+
+    conditions: dict[str, Condition] = {}
+    for c in conds.conditions:
+        if c.id in conditions:
+            raise KnowledgeError(f"conditions.yaml: entry {c.id!r}: field 'id': duplicate")
+        conditions[c.id] = c
+
+    feature_defs: dict[str, Feature] = {}
+    compiled_features: dict[str, Predicate] = {}
+    feature_plan: list[tuple[str, Predicate]] = []
+    for feat in feats.features:
+        if feat.id in feature_defs:
+            raise KnowledgeError(f"features.yaml: entry {feat.id!r}: field 'id': duplicate")
+        try:
+            compiled_features[feat.id] = compile_expr(feat.when, compiled_features)
+        except KeyError as exc:
+            raise KnowledgeError(
+                f"features.yaml: entry {feat.id!r}: field 'when': unknown feature "
+                f"{exc.args[0]!r} (a feature may use only features defined above it)"
+            ) from None
+        feature_defs[feat.id] = feat
+        feature_plan.append((feature_key(feat.id), compiled_features[feat.id]))
+
+    def comp(expr: Expr, filename: str, entry: str) -> Predicate:
+        try:
+            return compile_expr(expr, compiled_features)
+        except KeyError as exc:
+            raise KnowledgeError(
+                f"{filename}: entry {entry!r}: field 'when': unknown feature {exc.args[0]!r}"
+            ) from None
+
+    models: list[CompiledModel] = []
+    seen: set[str] = set()
+    atom_index: dict[str, int] = {}  # canonical expression text -> atom index
+    atoms: list[Predicate] = []
+    for m in lik.models:
+        if m.condition not in conditions:
+            raise KnowledgeError(
+                f"likelihoods.yaml: entry {m.condition!r}: field 'condition': not in "
+                "conditions.yaml"
+            )
+        if m.condition in seen:
+            raise KnowledgeError(f"likelihoods.yaml: entry {m.condition!r}: duplicate model")
+        seen.add(m.condition)
+        finding_ids: set[str] = set()
+        compiled: list[CompiledFinding] = []
+        for f in m.findings:
+            if f.id in finding_ids:
+                raise KnowledgeError(
+                    f"likelihoods.yaml: entry {m.condition}/{f.id}: field 'id': duplicate"
+                )
+            finding_ids.add(f.id)
+            lr = min(max(f.lr, lik.lr_floor), lik.lr_ceiling)
+            link_id, code = _first_answer(f.when, feature_defs)
+            test = comp(f.when, "likelihoods.yaml", f"{m.condition}/{f.id}")
+            canon = f.when.describe()
+            if canon not in atom_index:
+                atom_index[canon] = len(atoms)
+                atoms.append(test)
+            compiled.append(
+                CompiledFinding(
+                    finding=f,
+                    test=test,
+                    log_lr=math.log(lr),
+                    lr=lr,
+                    group=f.group or f.id,
+                    link_id=link_id,
+                    code=code,
+                    atom=atom_index[canon],
+                    evidence=Evidence(
+                        link_id=link_id,
+                        code=code,
+                        effect="for" if lr > 1 else "against",
+                        likelihood_ratio=lr,
+                        text=f.text,
+                        source=f.source,
+                    ),
+                    needs_value=code is None,
+                )
+            )
+        models.append(
+            CompiledModel(
+                condition=conditions[m.condition],
+                prior=m.prior,
+                prior_log_odds_default=_logit(m.prior.p),
+                prior_bands=tuple(
+                    (b.min_age, b.max_age, _logit(b.p))
+                    for b in sorted(m.prior.by_age, key=lambda b: b.min_age)
+                ),
+                findings=tuple(compiled),
+            )
+        )
+    missing = [c for c in conditions if c not in seen]
+    if missing:
+        raise KnowledgeError(f"likelihoods.yaml: no model for conditions {missing}")
+    # Rank in the order of conditions.yaml so ties break the same way every time.
+    order = {cid: i for i, cid in enumerate(conditions)}
+    models.sort(key=lambda cm: order[cm.condition.id])
+    users: list[list[tuple[int, CompiledFinding]]] = [[] for _ in atoms]
+    for mi, cm in enumerate(models):
+        for cf in cm.findings:
+            users[cf.atom].append((mi, cf))
+
+    rule_ids: set[str] = set()
+    red: list[CompiledRule] = []
+    for r in flags.red_flags:
+        if r.id in rule_ids:
+            raise KnowledgeError(f"red_flags.yaml: entry {r.id!r}: field 'id': duplicate")
+        rule_ids.add(r.id)
+        for cid in r.conditions:
+            if cid not in conditions:
+                raise KnowledgeError(
+                    f"red_flags.yaml: entry {r.id!r}: field 'conditions': unknown condition {cid!r}"
+                )
+        red.append(
+            CompiledRule(
+                r, comp(r.when, "red_flags.yaml", r.id), _answers_read(r.when, feature_defs)
+            )
+        )
+    routine: list[CompiledRule] = []
+    for rr in flags.routine:
+        if rr.id in rule_ids:
+            raise KnowledgeError(f"red_flags.yaml: entry {rr.id!r}: field 'id': duplicate")
+        rule_ids.add(rr.id)
+        routine.append(
+            CompiledRule(
+                rr, comp(rr.when, "red_flags.yaml", rr.id), _answers_read(rr.when, feature_defs)
+            )
+        )
+
+    return Knowledge(
+        version=version,
+        conditions=conditions,
+        features=feature_defs,
+        models=tuple(models),
+        red_flags=tuple(red),
+        routine=tuple(routine),
+        self_care=flags.self_care,
+        lr_floor=lik.lr_floor,
+        lr_ceiling=lik.lr_ceiling,
+        likelihood_source=lik.source,
+        feature_plan=tuple(feature_plan),
+        atoms=tuple(atoms),
+        atom_users=tuple(tuple(u) for u in users),
+    )
+
+
+def read_raw() -> dict[str, Any]:
+    """The parsed (not yet validated) YAML of every knowledge file, by file name."""
+    return {name: _read_yaml(name) for name in FILES}
+
+
+@functools.lru_cache(maxsize=1)
+def load_knowledge() -> Knowledge:
+    """Load, validate and compile the packaged knowledge base (cached: loaded once per process).
+
+    Returns a :class:`Knowledge` with ``.conditions`` (ordered mapping id -> :class:`Condition`
+    with .id, .name, .description, .causes, .symptoms, .what_helps, .seek_help_if, .sources)
+    and ``.version``. Raises :class:`KnowledgeError` when a data file is malformed.
+    """
+    return build_knowledge(read_raw())
