@@ -39,7 +39,7 @@ import functools
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal
 
@@ -323,7 +323,9 @@ class RedFlagRule(_Strict):
     """An emergency or urgent rule.
 
     ``post_test_probability`` (optional) is the published probability of ``conditions[0]`` given
-    the flag; the ranking never shows that condition below it (see ``ranking.py``).
+    the flag. The ranking uses it as that condition's starting probability, then applies the
+    LRs of the condition's finding groups *not* listed in ``covers`` (the groups the published
+    figure already reflects), and never shows the condition below it (see ``ranking.py``).
     """
 
     id: str
@@ -333,9 +335,16 @@ class RedFlagRule(_Strict):
     reason: str
     source: str
     post_test_probability: float | None = Field(default=None, gt=0, lt=1)
+    covers: tuple[str, ...] = ()
     basis: str | None = None
 
     _blank = field_validator("id", "reason", "source")(_nonblank)
+
+    @model_validator(mode="after")
+    def _covers_needs_probability(self) -> RedFlagRule:
+        if self.covers and self.post_test_probability is None:
+            raise ValueError("'covers' needs a 'post_test_probability'")
+        return self
 
 
 class RoutineRule(_Strict):
@@ -386,6 +395,7 @@ class CompiledFinding:
     atom: int  # index into Knowledge.atoms (identical expressions share one atom)
     evidence: Evidence  # prebuilt evidence record (``value`` filled per call when needed)
     needs_value: bool  # True when the evidence shows the answer's value (no code)
+    pos: int  # position in the condition's list (deterministic tie-breaks)
 
 
 @dataclass(frozen=True)
@@ -422,20 +432,44 @@ class Knowledge:
     # Per-call evaluation plan: features in definition order (key in the prepared answers,
     # predicate), then the distinct finding expressions ("atoms") and, per atom, the
     # (model index, finding) pairs that use it.
-    feature_plan: tuple[tuple[str, Predicate], ...] = ()
+    # A feature or atom whose items are all unanswered cannot be true (the grammar's only
+    # operator that is definite on a missing item is `answered`, and those are always
+    # evaluated), so each carries the items it reads and is skipped when none is present.
+    feature_plan: tuple[tuple[str, Predicate, frozenset[str]], ...] = ()
     atoms: tuple[Predicate, ...] = ()
     atom_users: tuple[tuple[tuple[int, CompiledFinding], ...], ...] = ()
+    atoms_by_item: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    multi_item_atoms: tuple[tuple[int, frozenset[str]], ...] = ()
 
     def prepare(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of ``answers`` with every feature evaluated once (keys ``"$feature"``).
 
         All compiled rules read features from these keys, so a call evaluates each feature
-        a single time however many rules use it.
+        a single time however many rules use it. Features reading only unanswered items are
+        unknown (``None``) without evaluation.
         """
         prepared = dict(answers)
-        for key, test in self.feature_plan:
-            prepared[key] = test(prepared)
+        present = answers.keys()
+        for key, test, reads in self.feature_plan:
+            # An empty `reads` means the feature must always be evaluated.
+            prepared[key] = None if reads and reads.isdisjoint(present) else test(prepared)
         return prepared
+
+    def true_atoms(self, prepared: Mapping[str, Any]) -> list[int]:
+        """Indices of the atoms (distinct finding expressions) that are true, sorted."""
+        atoms = self.atoms
+        out: list[int] = []
+        by_item = self.atoms_by_item
+        for item in prepared:
+            bucket = by_item.get(item)
+            if bucket:
+                out.extend(i for i in bucket if atoms[i](prepared) is True)
+        present = prepared.keys()
+        for i, reads in self.multi_item_atoms:
+            if (not reads or not reads.isdisjoint(present)) and atoms[i](prepared) is True:
+                out.append(i)
+        out.sort()
+        return out
 
     def model(self, condition_id: str) -> CompiledModel:
         for m in self.models:
@@ -549,6 +583,24 @@ def _answers_read(expr: Expr, features: Mapping[str, Feature]) -> tuple[str, ...
     return tuple(sorted(out))
 
 
+def _uses_answered(expr: Expr, features: Mapping[str, Feature]) -> bool:
+    if expr.answered is not None:
+        return True
+    if any(_uses_answered(features[n].when, features) for n in expr.features()):
+        return True
+    return any(_uses_answered(p, features) for p in (expr.all_ or ()) + (expr.any_ or ()))
+
+
+def _skip_set(expr: Expr, features: Mapping[str, Feature]) -> frozenset[str] | None:
+    """Items of which at least one must be answered for ``expr`` to be true.
+
+    ``None`` when the expression must always be evaluated (it uses ``answered``).
+    """
+    if _uses_answered(expr, features):
+        return None
+    return frozenset(_answers_read(expr, features))
+
+
 def _logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
@@ -614,7 +666,7 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
 
     feature_defs: dict[str, Feature] = {}
     compiled_features: dict[str, Predicate] = {}
-    feature_plan: list[tuple[str, Predicate]] = []
+    feature_plan: list[tuple[str, Predicate, frozenset[str]]] = []
     for feat in feats.features:
         if feat.id in feature_defs:
             raise KnowledgeError(f"features.yaml: entry {feat.id!r}: field 'id': duplicate")
@@ -626,7 +678,11 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
                 f"{exc.args[0]!r} (a feature may use only features defined above it)"
             ) from None
         feature_defs[feat.id] = feat
-        feature_plan.append((feature_key(feat.id), compiled_features[feat.id]))
+        reads = _skip_set(feat.when, feature_defs)
+        # An empty set means "always evaluate" (see prepare()).
+        feature_plan.append(
+            (feature_key(feat.id), compiled_features[feat.id], reads or frozenset())
+        )
 
     def comp(expr: Expr, filename: str, entry: str) -> Predicate:
         try:
@@ -640,6 +696,7 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
     seen: set[str] = set()
     atom_index: dict[str, int] = {}  # canonical expression text -> atom index
     atoms: list[Predicate] = []
+    atom_reads: list[frozenset[str] | None] = []
     for m in lik.models:
         if m.condition not in conditions:
             raise KnowledgeError(
@@ -664,6 +721,7 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
             if canon not in atom_index:
                 atom_index[canon] = len(atoms)
                 atoms.append(test)
+                atom_reads.append(_skip_set(f.when, feature_defs))
             compiled.append(
                 CompiledFinding(
                     finding=f,
@@ -683,6 +741,7 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
                         source=f.source,
                     ),
                     needs_value=code is None,
+                    pos=len(compiled),
                 )
             )
         models.append(
@@ -719,6 +778,13 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
                 raise KnowledgeError(
                     f"red_flags.yaml: entry {r.id!r}: field 'conditions': unknown condition {cid!r}"
                 )
+        groups = {cf.group for cf in models[order[r.conditions[0]]].findings}
+        for g in r.covers:
+            if g not in groups:
+                raise KnowledgeError(
+                    f"red_flags.yaml: entry {r.id!r}: field 'covers': {g!r} is not a finding "
+                    f"group of {r.conditions[0]!r} in likelihoods.yaml"
+                )
         red.append(
             CompiledRule(
                 r, comp(r.when, "red_flags.yaml", r.id), _answers_read(r.when, feature_defs)
@@ -749,6 +815,13 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
         feature_plan=tuple(feature_plan),
         atoms=tuple(atoms),
         atom_users=tuple(tuple(u) for u in users),
+        atoms_by_item={
+            item: tuple(i for i, r in enumerate(atom_reads) if r is not None and r == {item})
+            for item in sorted({next(iter(r)) for r in atom_reads if r and len(r) == 1})
+        },
+        multi_item_atoms=tuple(
+            (i, r or frozenset()) for i, r in enumerate(atom_reads) if r is None or len(r) != 1
+        ),
     )
 
 

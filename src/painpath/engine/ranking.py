@@ -18,10 +18,17 @@ Model (documented here because clinicians and reviewers should be able to check 
    unanswered items move nothing.
 5. **Red flags (published post-test probabilities).** Red-flag rules can carry the published
    probability of their condition given the flag (e.g. Downie et al. BMJ 2013: history of
-   malignancy -> 33% malignancy; prolonged steroids -> 33% fracture). A condition named first
-   by a fired rule is never shown below that figure: ``p = max(p_bayes, p_published)``,
-   because the published figure is a direct estimate of the same quantity from a study,
-   while the naive product of LRs (which assumes independence) can understate it.
+   malignancy -> 33% malignancy; prolonged steroids -> 33% fracture; Hoeritzauer et al. 2018:
+   28% of people with a cauda equina symptom have compression on MRI). That figure is used
+   as a new starting point (sequential Bayes): the condition's anchored log-odds are
+   ``logit(p_published) + sum of log LRs of the applied findings whose group is not in the
+   rule's covers list`` (``covers`` names the groups the published figure already reflects,
+   so nothing is counted twice; the age prior is replaced, as the studies span all ages).
+   The condition's probability is ``max(p_bayes, p_anchored, p_published)``: the published
+   figure comes from a study of the same question, while the product of general-population
+   LRs from a tiny prior can understate it. Caveat: the remaining LRs were estimated in
+   general back-pain populations and may be smaller within the flagged population, so an
+   anchored figure is an upper estimate; it only orders the list, and triage does not use it.
 6. **Serious conditions come before benign labels.** The benign labels (the common causes and
    the specific ones) mean "this explains the pain, and nothing serious is going on". When a
    red-flag rule has fired and names serious conditions, the probability of each benign label
@@ -67,17 +74,18 @@ def _choose(hits: list[CompiledFinding]) -> list[CompiledFinding]:
     best_for: dict[str, CompiledFinding] = {}
     best_against: dict[str, CompiledFinding] = {}
     for f in hits:
+        # Ties within a group go to the finding listed first in likelihoods.yaml.
         if f.log_lr > 0:
             cur = best_for.get(f.group)
-            if cur is None or f.log_lr > cur.log_lr:
+            if cur is None or (f.log_lr, -f.pos) > (cur.log_lr, -cur.pos):
                 best_for[f.group] = f
         elif f.log_lr < 0:
             cur = best_against.get(f.group)
-            if cur is None or f.log_lr < cur.log_lr:
+            if cur is None or (f.log_lr, f.pos) < (cur.log_lr, cur.pos):
                 best_against[f.group] = f
     chosen = [*best_for.values(), *best_against.values()]
     # Strongest evidence first, so readers see what mattered most; ties in file order.
-    chosen.sort(key=lambda f: -abs(f.log_lr))
+    chosen.sort(key=lambda f: (-abs(f.log_lr), f.pos))
     return chosen
 
 
@@ -106,10 +114,6 @@ def _evidence(f: CompiledFinding, answers: Mapping[str, Any]) -> Evidence:
     return Evidence(e.link_id, e.code, e.effect, e.likelihood_ratio, e.text, e.source, value)
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
 def rank(
     knowledge: Knowledge,
     answers: Mapping[str, Any],
@@ -126,75 +130,86 @@ def rank(
         answers = knowledge.prepare(answers)
     age = answers.get("age")
     fired = tuple(fired_red_flags)
-    floors: dict[str, tuple[float, CompiledRule]] = {}
+    # condition id -> [(published probability, its rule)] for the fired rules that carry one
+    anchors: dict[str, list[tuple[float, CompiledRule]]] = {}
     for rule in fired:
         ptp = getattr(rule.rule, "post_test_probability", None)
-        if ptp is None:
-            continue
-        cid = rule.rule.conditions[0]  # type: ignore[union-attr]
-        if cid not in floors or ptp > floors[cid][0]:
-            floors[cid] = (ptp, rule)
+        if ptp is not None:
+            cid = rule.rule.conditions[0]  # type: ignore[union-attr]
+            anchors.setdefault(cid, []).append((ptp, rule))
 
     models = knowledge.models
     hits: list[list[CompiledFinding]] = [[] for _ in models]
     # Each distinct expression is evaluated once, then credited to every model using it.
-    for test, users in zip(knowledge.atoms, knowledge.atom_users, strict=True):
-        if test(answers) is True:
-            for mi, f in users:
-                hits[mi].append(f)
+    atom_users = knowledge.atom_users
+    for i in knowledge.true_atoms(answers):
+        for mi, f in atom_users[i]:
+            hits[mi].append(f)
 
-    probs: dict[str, float] = {}
-    evidence: dict[str, list[Evidence]] = {}
+    probs: list[float] = []
+    evidence: list[list[Evidence]] = []
     for mi, model in enumerate(models):
-        cid = model.condition.id
         log_odds = prior_log_odds(model, age)
         ev: list[Evidence] = []
-        if hits[mi]:
-            for f in _choose(hits[mi]):
-                log_odds += f.log_lr
-                ev.append(_evidence(f, answers))
+        chosen = _choose(hits[mi]) if hits[mi] else []
+        for f in chosen:
+            log_odds += f.log_lr
+            ev.append(_evidence(f, answers) if f.needs_value else f.evidence)
         log_odds = min(max(log_odds, _LOGIT_MIN), _LOGIT_MAX)
-        p = _sigmoid(log_odds)
-        floor = floors.get(cid)
-        if floor is not None and floor[0] > p:
-            ptp, rule = floor
-            ratio = (ptp / (1 - ptp)) / (p / (1 - p))
-            ev.insert(
-                0,
-                Evidence(
-                    link_id=rule.answers[0] if rule.answers else "",
-                    code=None,
-                    effect="for",
-                    likelihood_ratio=ratio,
-                    text=f"warning sign ({rule.rule.id}): published probability about "
-                    f"{round(ptp * 100)}%",
-                    source=rule.rule.source,
-                ),
+        p = 1.0 / (1.0 + math.exp(-log_odds))
+        if anchors and model.condition.id in anchors:
+            best = p
+            best_rule: CompiledRule | None = None
+            best_ptp = 0.0
+            for ptp, rule in anchors[model.condition.id]:
+                covers = rule.rule.covers  # type: ignore[union-attr]
+                anchored = math.log(ptp / (1 - ptp)) + sum(
+                    f.log_lr for f in chosen if f.group not in covers
+                )
+                anchored = min(max(anchored, _LOGIT_MIN), _LOGIT_MAX)
+                candidate = max(ptp, 1.0 / (1.0 + math.exp(-anchored)))
+                if candidate > best:
+                    best, best_rule, best_ptp = candidate, rule, ptp
+            if best_rule is not None:
+                ev.insert(
+                    0,
+                    Evidence(
+                        link_id=best_rule.answers[0] if best_rule.answers else "",
+                        code=None,
+                        effect="for",
+                        likelihood_ratio=(best / (1 - best)) / (p / (1 - p)),
+                        text=f"warning sign ({best_rule.rule.id}): published probability "
+                        f"about {round(best_ptp * 100)}% before the other answers",
+                        source=best_rule.rule.source,
+                    ),
+                )
+                p = best
+        probs.append(p)
+        evidence.append(ev)
+
+    if fired:
+        serious_flagged = {
+            cid
+            for rule in fired
+            for cid in rule.rule.conditions  # type: ignore[union-attr]
+            if knowledge.conditions[cid].category == "serious"
+        }
+        if serious_flagged:
+            keep = 1.0 - max(
+                probs[mi] for mi, m in enumerate(models) if m.condition.id in serious_flagged
             )
-            p = ptp
-        probs[cid] = p
-        evidence[cid] = ev
+            for mi, m in enumerate(models):
+                if m.condition.category != "serious":
+                    probs[mi] *= keep
 
-    serious_flagged = {
-        cid
-        for rule in fired
-        for cid in rule.rule.conditions  # type: ignore[union-attr]
-        if knowledge.conditions[cid].category == "serious"
-    }
-    if serious_flagged:
-        keep = 1.0 - max(probs[cid] for cid in serious_flagged)
-        for cid, cond in knowledge.conditions.items():
-            if cond.category != "serious":
-                probs[cid] *= keep
-
-    order = {cid: i for i, cid in enumerate(knowledge.conditions)}
-    ranked = sorted(probs, key=lambda cid: (-probs[cid], order[cid]))
+    # Models are in the order of conditions.yaml, which breaks exact ties.
+    ranked = sorted(range(len(models)), key=lambda mi: (-probs[mi], mi))
     return tuple(
         RankedCondition(
-            id=cid,
-            name=knowledge.conditions[cid].name,
-            probability=probs[cid],
-            evidence=tuple(evidence[cid]),
+            id=models[mi].condition.id,
+            name=models[mi].condition.name,
+            probability=probs[mi],
+            evidence=tuple(evidence[mi]),
         )
-        for cid in ranked
+        for mi in ranked
     )
