@@ -356,3 +356,24 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != AppointmentStatus.CANCELLED
+
+    def clean(self) -> None:
+        """Form-level checks (the admin): end after start, no overlap with another active
+        visit of the same therapist (the database refuses it anyway; this says why)."""
+        if self.start is None or self.end is None:
+            return
+        if self.end <= self.start:
+            raise ValidationError({"end": _("The end must be after the start.")})
+        if self.status == AppointmentStatus.CANCELLED or self.therapist_id is None:
+            return
+        buffer = self.appointment_type.buffer if self.appointment_type_id else timedelta(0)
+        clash = (
+            Appointment.objects.filter(ACTIVE, therapist_id=self.therapist_id)
+            .filter(start__lt=self.end + buffer, busy_until__gt=self.start)
+            .exclude(pk=self.pk)
+            .exists()
+        )
+        if clash:
+            raise ValidationError(
+                {"start": _("The therapist has another appointment at this time.")}
+            )
