@@ -1,0 +1,52 @@
+"""``painpath plan``: text, JSON and PDF output, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+from painpath.cli import main
+
+CASE = "/work/shared/cases/case-010.json"
+
+
+def test_json_lists_triage_exercises_and_advice(capsys) -> None:
+    assert main(["plan", CASE, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["triage"]["level"] in ("emergency", "urgent", "routine", "self_care")
+    if data["exercises"]:
+        assert {"id", "name", "dose", "why", "source"} <= set(data["exercises"][0])
+    assert data["advice"] and {"id", "title", "text", "why"} <= set(data["advice"][0])
+    assert data["warning_signs"]
+
+
+def test_text_plan_reads_for_a_person(capsys) -> None:
+    assert main(["plan", CASE]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("PainPath self-care plan")
+    assert "WARNING SIGNS" in out and "not a diagnosis" in out
+
+
+def test_pdf_to_a_file(tmp_path) -> None:
+    target = tmp_path / "plan.pdf"
+    assert main(["plan", CASE, "--format", "pdf", "--output", str(target)]) == 0
+    assert target.read_bytes().startswith(b"%PDF-")
+
+
+def test_emergency_case_plan_has_no_exercises(capsys) -> None:
+    assert main(["plan", "/work/shared/cases/case-006.json", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["triage"]["level"] == "emergency"
+    assert data["exercises"] == []
+
+
+def test_errors_are_one_line_with_exit_status_2(tmp_path, capsys) -> None:
+    assert main(["plan", str(tmp_path / "missing.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no such file" in err
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"answers": {"pain_now": 42}}')
+    assert main(["plan", str(bad)]) == 2
+    assert "pain_now" in capsys.readouterr().err
+    out_dir = tmp_path / "nope" / "x.pdf"
+    assert main(["plan", CASE, "--format", "pdf", "--output", str(out_dir)]) == 2
+    assert "cannot write" in capsys.readouterr().err

@@ -1,0 +1,75 @@
+"""Property tests over random intakes: no plan ever holds an exercise unsuitable for the
+person's answers, and emergency/urgent plans hold no exercise at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from careplan.helpers import LEG_REGIONS, make_assessment
+from painpath.careplan.library import CONDITION_IDS, load_library
+from painpath.careplan.plan import Plan, build_plan
+from painpath.engine import assess
+from strategies import valid_answers
+
+LIB = load_library()
+LEVELS = ("emergency", "urgent", "routine", "self_care")
+
+conditions_st = st.lists(
+    st.tuples(st.sampled_from(sorted(CONDITION_IDS)), st.floats(0.0, 1.0)),
+    unique_by=lambda c: c[0],
+    max_size=6,
+)
+
+
+def assert_safe(plan: Plan, answers: dict[str, Any]) -> None:
+    """The plan's exercises against rules written out here, apart from the library's."""
+    if plan.triage_level in ("emergency", "urgent"):
+        assert plan.exercises == ()
+        return
+    if not plan.exercises:
+        assert "see_clinician_before_exercise" in {a.id for a in plan.advice}
+        return
+    assert 3 <= len(plan.exercises) <= 6
+    assert len({e.id for e in plan.exercises}) == len(plan.exercises)
+    ctx = plan.context()
+    tags = set()
+    for item in plan.exercises:
+        ex = LIB.exercises[item.id]
+        assert LIB.unsuitable_reasons(ex, ctx) == [], item.id
+        tags |= set(ex.tags)
+    locations = set(answers.get("pain_locations") or [])
+    if locations & {"outer_hip_left", "outer_hip_right"}:
+        assert not tags & {"crossed_leg", "hip_adduction"}
+    if answers.get("unable_to_bear_weight") is True:
+        assert "weight_bearing" not in tags
+    if answers.get("osteoporosis") is True or answers.get("long_term_steroids") is True:
+        assert "loaded_flexion" not in tags
+    if "bending_backward" in (answers.get("worse_with") or []):
+        assert "lumbar_extension" not in tags
+    if "bending_forward" in (answers.get("worse_with") or []):
+        assert "end_range_flexion" not in tags
+    disc = {"herniated_disc", "sciatica"} & set(plan.possible)
+    days = answers.get("duration_days")
+    early = days is None or days <= 42
+    leg = "pain_locations" not in answers or locations & set(LEG_REGIONS)
+    if disc and early and leg:
+        assert not tags & {"loaded_flexion", "end_range_flexion"}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=valid_answers(), conditions=conditions_st, level=st.sampled_from(LEVELS))
+def test_no_plan_holds_an_unsuitable_exercise(answers, conditions, level) -> None:
+    plan = build_plan(make_assessment(answers, conditions, level))
+    assert_safe(plan, answers)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=valid_answers())
+def test_plans_from_the_real_engine_are_safe(answers) -> None:
+    assessment = assess(answers)
+    plan = build_plan(assessment)
+    assert plan.triage_level == assessment.triage.level
+    assert_safe(plan, dict(assessment.answers))
