@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
 
     from painpath.engine import assess
 
-    result = assess(answers)
+    result = assess(answers, validate=False)  # validated just above
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -205,8 +205,8 @@ def render_text(result: Assessment) -> str:
         out += [
             "",
             _para(
-                f"{len(result.unknown)} question(s) were not answered. They were treated as "
-                "unknown, not as 'no'; answering them could change this result.",
+                f"{len(result.unknown)} question(s) were not answered (or not asked). They "
+                "were treated as unknown, not as 'no'; answering them could change this result.",
                 "",
             ),
         ]

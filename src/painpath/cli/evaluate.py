@@ -188,7 +188,7 @@ def evaluate_folder(folder: Path) -> list[CaseResult]:
 
     results = []
     for case in cases:
-        result = assess(case.answers)
+        result = assess(case.answers, validate=False)  # validated by load_cases
         results.append(
             score_case(
                 case.id,

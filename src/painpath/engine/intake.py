@@ -118,18 +118,36 @@ def _annotation(item: Item) -> Any:
     return Annotated[list[code], Field(strict=True)]  # type: ignore[valid-type]
 
 
+@dataclass(frozen=True)
+class _Validator:
+    """Everything ``validate_answers`` needs, built once from the questionnaire."""
+
+    adapter: TypeAdapter[dict[str, Any]]
+    error_type: type[Exception]
+    items: Mapping[str, Item]
+    order: Mapping[str, int]
+    exclusive: Mapping[str, frozenset[str]]  # multi linkId -> its "none" style codes
+
+
 @functools.cache
-def _adapter() -> TypeAdapter[dict[str, Any]]:
-    """A pydantic validator for the whole answers object, generated from the questionnaire."""
-    from pydantic import ConfigDict, TypeAdapter
+def _validator() -> _Validator:
+    """The pydantic validator for the whole answers object, generated from the questionnaire."""
+    from pydantic import ConfigDict, TypeAdapter, ValidationError
     from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
-    fields = {item.link_id: _annotation(item) for item in load_questionnaire().items}
+    items = load_questionnaire().items
+    fields = {item.link_id: _annotation(item) for item in items}
     make_typed_dict: Any = TypedDict  # built from data: mypy cannot check a dynamic TypedDict
     answers_type: Any = make_typed_dict("Answers", fields, total=False)
     answers_type.__pydantic_config__ = ConfigDict(extra="forbid", strict=True)
     adapter: TypeAdapter[dict[str, Any]] = TypeAdapter(answers_type)
-    return adapter
+    return _Validator(
+        adapter=adapter,
+        error_type=ValidationError,
+        items={i.link_id: i for i in items},
+        order={i.link_id: n for n, i in enumerate(items)},
+        exclusive={i.link_id: frozenset(i.exclusive_codes) for i in items if i.type == "multi"},
+    )
 
 
 def _explain(item: Item, value: object) -> str:
@@ -184,48 +202,50 @@ def validate_answers(raw: Mapping[str, object]) -> dict[str, AnswerValue]:
     every bad item: unknown item, wrong type, out-of-range number, unknown code, duplicate code,
     an exclusive code combined with others, contradictory numbness answers.
     """
-    if not isinstance(raw, Mapping):
+    if raw.__class__ is not dict and not isinstance(raw, Mapping):
         raise IntakeError(
             [FieldError("answers", f"must be an object of item: answer pairs (got {_show(raw)})")]
         )
-    questionnaire = load_questionnaire()
+    v = _validator()
     errors: dict[str, str] = {}
     unknown: list[FieldError] = []
-    data: dict[Any, object] = dict(raw)
-    for key in [k for k in data if not isinstance(k, str)]:
-        unknown.append(FieldError(_show(key), "item names must be text"))
-        del data[key]
-
-    from pydantic import ValidationError
+    data: dict[Any, object] = raw if raw.__class__ is dict else dict(raw)  # type: ignore[assignment]
 
     try:
-        answers: dict[str, Any] = _adapter().validate_python(data)
-        failed: set[str] = set()
-    except ValidationError as exc:
-        failed = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
-        answers = {k: v for k, v in data.items() if k not in failed}
+        answers: dict[str, Any] = v.adapter.validate_python(data)
+    except v.error_type as exc:
+        data = dict(data)
+        for key in [k for k in data if not isinstance(k, str)]:
+            unknown.append(FieldError(_show(key), "item names must be text"))
+            del data[key]
+        errs = exc.errors()  # type: ignore[attr-defined]
+        failed = {err["loc"][0] for err in errs if err["loc"] and err["loc"][0] in data}
+        # Keep what passed (lists copied, as the validator would) to check it further below.
+        answers = {
+            k: (list(val) if isinstance(val, list) else val)
+            for k, val in data.items()
+            if k not in failed
+        }
         for link_id in sorted(failed):
-            item = questionnaire.get(link_id)
+            item = v.items.get(link_id)
             if item is None:
-                unknown.append(
-                    FieldError(link_id, _unknown_item_message(link_id, questionnaire.link_ids))
-                )
+                unknown.append(FieldError(link_id, _unknown_item_message(link_id, tuple(v.items))))
             else:
                 errors[link_id] = _explain(item, data[link_id])
-        # Copy lists of the items that passed, as the validator would have.
-        answers = {k: (list(v) if isinstance(v, list) else v) for k, v in answers.items()}
 
     for link_id, value in answers.items():
-        if isinstance(value, list):
-            problem = _check_lists(questionnaire.item(link_id), value)
-            if problem:
-                errors[link_id] = problem
+        if value.__class__ is list and len(value) > 1:
+            exclusive = v.exclusive[link_id]
+            if len(set(value)) != len(value) or not exclusive.isdisjoint(value):
+                problem = _check_lists(v.items[link_id], value)
+                if problem:
+                    errors[link_id] = problem
 
     _derive_numbness(answers, errors)
 
-    ordered = [FieldError(i, errors[i]) for i in questionnaire.link_ids if i in errors]
+    ordered = [FieldError(i, errors[i]) for i in sorted(errors, key=v.order.__getitem__)]
     age = data.get("age")
-    if type(age) is int and 0 <= age < MIN_AGE:
+    if age.__class__ is int and 0 <= age < MIN_AGE:  # type: ignore[operator]
         ordered = [FieldError("age", f"{AGE_MESSAGE} (got {age})")] + [
             e for e in ordered if e.link_id != "age"
         ]
