@@ -1,0 +1,223 @@
+"""Staff operations as plain functions; the views only call these and render.
+
+Every function that returns patient data takes the acting ``user`` and the ``request`` and writes
+the audit event itself, so a view cannot forget to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from painpath.audit.services import log_access
+from painpath.clinic.models import Appointment, Clinic
+from painpath.engine.knowledge import load_knowledge
+from painpath.engine.questionnaire import load_questionnaire
+from painpath.patients.models import IntakeRecord, TriageLevel
+from painpath.staff.models import IntakeReview
+
+#: Intakes per page on the staff list: one screen's worth on a desktop, fast to render.
+INTAKES_PER_PAGE = 50
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def list_intakes(user: AnyUser, request: HttpRequest | None, page_number: Any = 1) -> Page[Any]:
+    """One page of submitted intakes, most urgent first (emergency, urgent, routine, self_care),
+    newest first within a level; each with its latest review prefetched.
+
+    Audited as ``intake.list`` with the references shown. ``page_number`` out of range gives the
+    last page; a non-number gives the first.
+    """
+    records = IntakeRecord.objects.order_by("urgency", "-created_at", "-id").prefetch_related(
+        "reviews"
+    )
+    page = Paginator(records, INTAKES_PER_PAGE).get_page(page_number)
+    log_access(
+        user,
+        "intake.list",
+        None,
+        request,
+        detail={"page": page.number, "references": [str(r.reference) for r in page]},
+    )
+    return page
+
+
+def get_intake(user: AnyUser, request: HttpRequest | None, reference: uuid.UUID) -> IntakeRecord:
+    """The intake with this staff ``reference``, audited as ``intake.view``; ``Http404`` if none."""
+    try:
+        record = IntakeRecord.objects.get(reference=reference)
+    except IntakeRecord.DoesNotExist:
+        raise Http404("no such intake") from None
+    log_access(user, "intake.view", record, request)
+    return record
+
+
+def engine_leading_condition(record: IntakeRecord) -> str:
+    """The id of the engine's most likely condition for ``record`` ("" when it ranked none)."""
+    ids = record.top_condition_ids
+    return ids[0] if ids else ""
+
+
+def condition_choices(record: IntakeRecord) -> list[tuple[str, str]]:
+    """``(id, name)`` of every condition a clinician can pick as the leading one for ``record``.
+
+    The conditions the engine ranked come first, in its order (its leading one first), then the
+    rest of the current knowledge base by name, so a clinician can name a cause the engine did
+    not rank.
+    """
+    known = load_knowledge().conditions
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for cond in record.assessment.get("conditions", []):
+        cid = str(cond.get("id", ""))
+        if cid and cid not in seen:
+            name = known[cid].name if cid in known else str(cond.get("name") or cid)
+            out.append((cid, name))
+            seen.add(cid)
+    rest = sorted((c for cid, c in known.items() if cid not in seen), key=lambda c: c.name)
+    out.extend((c.id, c.name) for c in rest)
+    return out
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One answer for display: the question as asked and the answer in words."""
+
+    link_id: str
+    question: str
+    answer: str
+
+
+def _answer_words(value: Any, labels: dict[str, str], unit: str | None) -> str:
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(v), str(v)) for v in value) if value else str(_("None"))
+    if isinstance(value, int):
+        return f"{value} {unit}" if unit else str(value)
+    return labels.get(str(value), str(value))
+
+
+def answer_rows(record: IntakeRecord) -> list[AnswerRow]:
+    """The record's answers in questionnaire order, with question text and option labels.
+
+    Items the person was not asked or did not answer are absent (unknown, never "no"). An
+    answer whose item is no longer in the questionnaire is still shown, by its linkId, last.
+    """
+    answers: dict[str, Any] = dict(record.answers)
+    rows: list[AnswerRow] = []
+    for step in load_questionnaire().steps:
+        for item in step.items:
+            if item.link_id not in answers:
+                continue
+            labels = {o.code: o.label for o in item.options}
+            value = answers.pop(item.link_id)
+            rows.append(AnswerRow(item.link_id, item.text, _answer_words(value, labels, item.unit)))
+    for link_id, value in answers.items():
+        rows.append(AnswerRow(link_id, link_id, _answer_words(value, {}, None)))
+    return rows
+
+
+def record_review(
+    user: User,
+    request: HttpRequest | None,
+    record: IntakeRecord,
+    *,
+    triage_level: str,
+    leading_condition: str,
+    note: str = "",
+) -> IntakeReview:
+    """Store a clinician's review of ``record`` and audit it as ``intake.review``.
+
+    ``triage_level``: one of the four levels; ``leading_condition``: one of
+    :func:`condition_choices`. Raises ``ValueError`` naming the field when either is not allowed.
+    The engine's assessment on ``record`` is not changed.
+    """
+    if triage_level not in TriageLevel.values:
+        raise ValueError(f"triage_level: {triage_level!r} is not one of {TriageLevel.values}")
+    allowed = {cid for cid, _name in condition_choices(record)}
+    if leading_condition not in allowed:
+        raise ValueError(f"leading_condition: {leading_condition!r} is not a ranked condition")
+    agrees = triage_level == record.triage_level and leading_condition == engine_leading_condition(
+        record
+    )
+    with transaction.atomic():
+        review = IntakeReview.objects.create(
+            intake=record,
+            reviewer=user,
+            triage_level=triage_level,
+            leading_condition=leading_condition,
+            agrees_with_engine=agrees,
+            note=note.strip(),
+        )
+        log_access(user, "intake.review", record, request, detail={"review": review.pk})
+    return review
+
+
+@dataclass(frozen=True)
+class DaySchedule:
+    """One clinic's appointments (all statuses) on one local ``day``, sorted by start."""
+
+    clinic: Clinic
+    day: dt.date
+    appointments: list[Appointment]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.clinic.tz
+
+
+def local_day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """``[start, end)`` of the local calendar ``day`` in ``tz`` as aware UTC datetimes.
+
+    Built from local midnights, so a daylight-saving day is 23 or 25 hours long as it should be.
+    """
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def today_for(clinic: Clinic, now: dt.datetime | None = None) -> dt.date:
+    """Today's date in the clinic's time zone (``now`` injectable for tests)."""
+    return (now or timezone.now()).astimezone(clinic.tz).date()
+
+
+def day_schedules(
+    user: AnyUser, request: HttpRequest | None, day: dt.date | None = None
+) -> list[DaySchedule]:
+    """For each clinic, its appointments on the local ``day`` (default: today there).
+
+    Audited as ``appointment.list`` with the appointment ids shown.
+    """
+    schedules: list[DaySchedule] = []
+    for clinic in Clinic.objects.order_by("name"):
+        local_day = day or today_for(clinic)
+        start, end = local_day_bounds(local_day, clinic.tz)
+        appointments = list(
+            Appointment.objects.filter(therapist__clinic=clinic, start__gte=start, start__lt=end)
+            .select_related("patient", "therapist", "appointment_type", "intake")
+            .order_by("start", "therapist__name")
+        )
+        schedules.append(DaySchedule(clinic, local_day, appointments))
+    log_access(
+        user,
+        "appointment.list",
+        None,
+        request,
+        detail={
+            "day": day.isoformat() if day else "today",
+            "appointments": [str(a.id) for s in schedules for a in s.appointments],
+        },
+    )
+    return schedules

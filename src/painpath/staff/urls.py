@@ -1,0 +1,28 @@
+"""Staff URLs, mounted at ``/staff/`` by ``painpath.web.urls``. Intakes are addressed by their
+random ``reference`` UUID, never by a sequential id or the patient's private token."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from painpath.staff import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="staff/login.html",
+            redirect_authenticated_user=True,
+            next_page="staff:home",
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(next_page="staff:login"), name="logout"),
+    path("intakes/", views.intake_list, name="intakes"),
+    path("intakes/<uuid:reference>/", views.intake_detail, name="intake"),
+    path("schedule/", views.schedule, name="schedule"),
+]

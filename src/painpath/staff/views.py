@@ -1,0 +1,116 @@
+"""Staff views: thin; each calls one service (which writes the audit event) and renders."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from painpath.patients.models import TriageLevel
+from painpath.staff import services
+from painpath.staff.access import (
+    REVIEW_INTAKES,
+    VIEW_INTAKES,
+    VIEW_SCHEDULE,
+    can_view_intakes,
+    staff_required,
+)
+from painpath.staff.forms import DayForm, ReviewForm
+
+_LEVEL_NAMES = dict(TriageLevel.choices)
+
+
+@require_http_methods(["GET"])
+@staff_required(VIEW_SCHEDULE)
+def home(request: HttpRequest) -> HttpResponse:
+    """Therapists land on the intake list; the front desk on the day's appointments."""
+    if can_view_intakes(request):
+        return redirect("staff:intakes")
+    return redirect("staff:schedule")
+
+
+@require_http_methods(["GET"])
+@staff_required(VIEW_INTAKES)
+def intake_list(request: HttpRequest) -> HttpResponse:
+    page = services.list_intakes(request.user, request, request.GET.get("page", 1))
+    rows = []
+    for record in page:
+        reviews = list(record.reviews.all())
+        rows.append(
+            {
+                "record": record,
+                "level_name": _LEVEL_NAMES.get(record.triage_level, record.triage_level),
+                "leading": (record.assessment.get("conditions") or [{}])[0].get("name", ""),
+                "latest_review": reviews[0] if reviews else None,
+            }
+        )
+    return render(request, "staff/intake_list.html", {"page": page, "rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(VIEW_INTAKES)
+def intake_detail(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
+    record = services.get_intake(request.user, request, reference)
+    choices = services.condition_choices(record)
+    initial = {
+        "triage_level": record.triage_level,
+        "leading_condition": services.engine_leading_condition(record),
+    }
+    form = ReviewForm(initial=initial, condition_choices=choices)
+    may_review = request.user.has_perm(REVIEW_INTAKES)
+    if request.method == "POST":
+        if not may_review:
+            return HttpResponse(status=403)
+        form = ReviewForm(request.POST, condition_choices=choices)
+        if form.is_valid():
+            assert isinstance(request.user, User)
+            services.record_review(
+                request.user,
+                request,
+                record,
+                triage_level=form.cleaned_data["triage_level"],
+                leading_condition=form.cleaned_data["leading_condition"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Your review is saved."))
+            return redirect(reverse("staff:intake", args=[record.reference]) + "#reviews")
+    names = dict(choices)
+    reviews = [
+        {
+            "review": r,
+            "level_name": _LEVEL_NAMES.get(r.triage_level, r.triage_level),
+            "condition_name": names.get(r.leading_condition, r.leading_condition),
+        }
+        for r in record.reviews.select_related("reviewer")
+    ]
+    context = {
+        "record": record,
+        "level_name": _LEVEL_NAMES.get(record.triage_level, record.triage_level),
+        "answers": services.answer_rows(record),
+        "assessment": record.assessment,
+        "appointments": record.appointments.select_related("therapist", "appointment_type"),
+        "reviews": reviews,
+        "form": form,
+        "may_review": may_review,
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "staff/intake_detail.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+@staff_required(VIEW_SCHEDULE)
+def schedule(request: HttpRequest) -> HttpResponse:
+    form = DayForm(request.GET or None)
+    schedules = services.day_schedules(request.user, request, form.day())
+    context = {
+        "form": form,
+        "schedules": schedules,
+        "show_intake_links": can_view_intakes(request),
+    }
+    return render(request, "staff/schedule.html", context)

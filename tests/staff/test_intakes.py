@@ -1,0 +1,185 @@
+"""The therapist's intake list and detail: urgency order, what is shown, reviews, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import escape
+
+import pytest
+from django.contrib.auth.models import User
+
+from painpath.audit.models import AuditEvent
+from painpath.engine.questionnaire import load_questionnaire
+from painpath.staff.models import IntakeReview
+
+from .conftest import MakeIntake, client_for
+
+pytestmark = pytest.mark.django_db
+
+T0 = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+
+
+def test_intakes_are_listed_most_urgent_first_and_newest_first_within_a_level(
+    therapist_user: User, make_intake: MakeIntake
+) -> None:
+    old_routine = make_intake("routine", T0)
+    new_self_care = make_intake("self_care", T0 + dt.timedelta(hours=5))
+    old_emergency = make_intake("emergency", T0 - dt.timedelta(days=3))
+    new_routine = make_intake("routine", T0 + dt.timedelta(hours=1))
+    urgent = make_intake("urgent", T0 + dt.timedelta(hours=2))
+
+    response = client_for(therapist_user).get("/staff/intakes/")
+
+    assert response.status_code == 200
+    refs = re.findall(r"/staff/intakes/([0-9a-f-]{36})/", response.content.decode())
+    expected = [old_emergency, urgent, new_routine, old_routine, new_self_care]
+    assert refs == [str(r.reference) for r in expected]
+
+
+def test_listing_intakes_is_audited_with_the_references_shown(
+    therapist_user: User, make_intake: MakeIntake
+) -> None:
+    records = [make_intake("routine", T0 + dt.timedelta(minutes=i)) for i in range(3)]
+
+    client_for(therapist_user).get("/staff/intakes/", REMOTE_ADDR="192.0.2.10")
+
+    event = AuditEvent.objects.get(action="intake.list")
+    assert event.user == therapist_user
+    assert event.ip_address == "192.0.2.10"
+    assert sorted(event.detail["references"]) == sorted(str(r.reference) for r in records)
+
+
+def test_the_list_runs_a_fixed_number_of_queries_however_many_intakes(
+    therapist_user: User,
+    make_intake: MakeIntake,
+    django_assert_max_num_queries: object,
+) -> None:
+    for i in range(30):
+        make_intake("urgent" if i % 3 else "routine", T0 + dt.timedelta(minutes=i))
+    client = client_for(therapist_user)
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        assert client.get("/staff/intakes/").status_code == 200
+
+
+def test_the_detail_shows_answers_in_words_and_the_engines_assessment(
+    therapist_user: User, make_intake: MakeIntake
+) -> None:
+    record = make_intake("routine", answers={"age": 47, "pain_now": 6})
+
+    response = client_for(therapist_user).get(f"/staff/intakes/{record.reference}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Lumbar disc herniation" in html
+    assert "46%" in html
+    assert "worse when you cough or sneeze" in html
+    assert "reason for routine" in html
+    # Answers appear with the questionnaire's wording and units, not as bare linkIds.
+    age = next(i for i in load_questionnaire().step_of("age").items if i.link_id == "age")
+    assert f"<dt>{escape(age.text)}</dt><dd>47 {age.unit}</dd>" in html
+
+
+def test_opening_an_intake_is_audited_with_its_id(
+    therapist_user: User, make_intake: MakeIntake
+) -> None:
+    record = make_intake()
+
+    client_for(therapist_user).get(f"/staff/intakes/{record.reference}/")
+
+    event = AuditEvent.objects.get(action="intake.view")
+    assert (event.user, event.object_type, event.object_id) == (
+        therapist_user,
+        "patients.intakerecord",
+        str(record.pk),
+    )
+
+
+def test_a_review_that_changes_the_level_is_stored_and_keeps_the_engines_original(
+    therapist_user: User, make_intake: MakeIntake
+) -> None:
+    record = make_intake("routine")
+    url = f"/staff/intakes/{record.reference}/"
+
+    response = client_for(therapist_user).post(
+        url,
+        {"triage_level": "urgent", "leading_condition": "sciatica", "note": "Night pain."},
+    )
+
+    assert response.status_code == 302
+    review = IntakeReview.objects.get()
+    assert review.reviewer == therapist_user
+    assert (review.triage_level, review.leading_condition) == ("urgent", "sciatica")
+    assert review.agrees_with_engine is False
+    assert review.note == "Night pain."
+    record.refresh_from_db()
+    assert record.triage_level == "routine"
+    assert record.assessment["conditions"][0]["id"] == "herniated_disc"
+    assert AuditEvent.objects.filter(action="intake.review", object_id=str(record.pk)).exists()
+    page = client_for(therapist_user).get(url).content.decode()
+    assert "Night pain." in page
+    assert "changes the engine" in page
+
+
+def test_a_review_that_confirms_the_engine_is_marked_as_agreeing(
+    therapist_user: User, make_intake: MakeIntake
+) -> None:
+    record = make_intake("routine")
+    client_for(therapist_user).post(
+        f"/staff/intakes/{record.reference}/",
+        {"triage_level": "routine", "leading_condition": "herniated_disc"},
+    )
+    assert IntakeReview.objects.get().agrees_with_engine is True
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"leading_condition": "sciatica"}, "triage_level", "This field is required."),
+        (
+            {"triage_level": "whenever", "leading_condition": "sciatica"},
+            "triage_level",
+            "Select a valid choice.",
+        ),
+        ({"triage_level": "urgent"}, "leading_condition", "This field is required."),
+        (
+            {"triage_level": "urgent", "leading_condition": "gout"},
+            "leading_condition",
+            "Select a valid choice.",
+        ),
+        (
+            {"triage_level": "urgent", "leading_condition": "sciatica", "note": "x" * 4001},
+            "note",
+            "at most 4000 characters",
+        ),
+    ],
+)
+def test_every_review_form_error_is_shown_next_to_its_field(
+    therapist_user: User,
+    make_intake: MakeIntake,
+    data: dict[str, str],
+    field: str,
+    message: str,
+) -> None:
+    record = make_intake()
+    response = client_for(therapist_user).post(f"/staff/intakes/{record.reference}/", data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    error_list = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)
+    assert error_list is not None, html
+    assert message in error_list.group(1)
+    assert 'aria-describedby="' in html
+    assert not IntakeReview.objects.exists()
+
+
+def test_the_review_form_offers_the_engines_leading_condition_first(
+    therapist_user: User, make_intake: MakeIntake
+) -> None:
+    record = make_intake()
+    html = client_for(therapist_user).get(f"/staff/intakes/{record.reference}/").content.decode()
+    select = re.search(r'<select name="leading_condition".*?</select>', html, re.S)
+    assert select is not None
+    values = re.findall(r'<option value="([a-z_]+)"', select.group(0))
+    assert values[:2] == ["herniated_disc", "sciatica"]
+    assert "cauda_equina_syndrome" in values  # every knowledge-base condition can be chosen
+    assert '<option value="herniated_disc" selected>' in select.group(0)
