@@ -304,7 +304,7 @@ def test_finishing_at_the_urgent_advice_stores_an_urgent_record(wizard: Wizard) 
     draft = IntakeDraft.objects.get()
     draft.furthest_step = number - 1
     draft.save()
-    wizard.post_step(number, {"fever_or_chills": True, "iv_drug_use": True})
+    wizard.post_step(number, {"fever_or_chills": True, "feeling_unwell": True})
     response = wizard.client.post("/start/check/", {"action": "finish"})
     assert re.match(r"^/r/[A-Za-z0-9_-]{43}/$", response["Location"])
     assert IntakeRecord.objects.get().triage_level == "urgent"

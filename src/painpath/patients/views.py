@@ -18,6 +18,8 @@ Red-flag interruption (after every step, on the answers so far):
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django import forms
@@ -26,15 +28,15 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from painpath.engine.intake import IntakeError
 from painpath.patients import services, wizard
 from painpath.patients.forms import read_step
-from painpath.patients.models import DRAFT_LIFETIME, IntakeDraft
+from painpath.patients.models import DRAFT_LIFETIME, IntakeDraft, IntakeRecord
 from painpath.patients.results import result_view
 
 DRAFT_COOKIE = "painpath_draft"
@@ -310,6 +312,43 @@ def review(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: Rendered result pages kept in memory, newest last. A stored intake never changes, so its
+#: page only depends on the key below; 512 pages of ~12 kB is ~6 MB per process. This is what
+#: keeps the result page fast under load (README, "Patient web app": p95 target < 100 ms). The
+#: page has no form (so no CSRF token) and no per-visit content except flash messages, which
+#: bypass the cache.
+_PAGE_CACHE: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_PAGE_CACHE_SIZE = 512
+_PAGE_LOCK = threading.Lock()
+
+
+def _render_result(request: HttpRequest, record: IntakeRecord, token: str) -> HttpResponse:
+    context: dict[str, Any] = {
+        "record": record,
+        # The address this page was opened at (the email uses PAINPATH_BASE_URL instead, as
+        # a Host header cannot be trusted when nobody is looking at the page).
+        "private_link": request.build_absolute_uri(request.path),
+        "booking_url": _first_url(BOOKING_URL_NAMES, token) or f"/r/{token}/book/",
+        "plan_url": _first_url(PLAN_URL_NAMES, token),
+    }
+    cacheable = len(messages.get_messages(request)) == 0  # len() does not consume them
+    key = (record.pk, record.token_hash, get_language(), *map(str, context.values()))
+    if cacheable:
+        with _PAGE_LOCK:
+            page = _PAGE_CACHE.get(key)
+            if page is not None:
+                _PAGE_CACHE.move_to_end(key)
+                return HttpResponse(page)
+    context["view"] = result_view(record.assessment)
+    response = render(request, "patients/result.html", context)
+    if cacheable:
+        with _PAGE_LOCK:
+            _PAGE_CACHE[key] = response.content
+            while len(_PAGE_CACHE) > _PAGE_CACHE_SIZE:
+                _PAGE_CACHE.popitem(last=False)
+    return response
+
+
 @never_cache
 @require_GET
 def result(request: HttpRequest, token: str) -> HttpResponse:
@@ -318,17 +357,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         record = services.record_for_token(token)
     except services.RecordNotFound:
         raise Http404("no such result") from None
-    view = result_view(record.assessment)
-    context = {
-        "record": record,
-        "view": view,
-        # The address this page was opened at (the email uses PAINPATH_BASE_URL instead, as
-        # a Host header cannot be trusted when nobody is looking at the page).
-        "private_link": request.build_absolute_uri(request.path),
-        "booking_url": _first_url(BOOKING_URL_NAMES, token) or f"/r/{token}/book/",
-        "plan_url": _first_url(PLAN_URL_NAMES, token),
-    }
-    return render(request, "patients/result.html", context)
+    return _render_result(request, record, token)
 
 
 @require_GET
