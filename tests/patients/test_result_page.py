@@ -145,3 +145,28 @@ def test_the_staff_sort_field_follows_the_triage_level(db: None) -> None:
     outcome = services.submit_answers({"age": 50, "bladder_change": True}, "e" * 43)
     assert outcome.record.triage_level == "emergency"
     assert outcome.record.urgency == 0
+
+
+def test_the_email_notice_shows_once_and_the_cached_page_never_repeats_it(
+    wizard: Wizard, django_capture_on_commit_callbacks: object
+) -> None:
+    wizard.start()
+    wizard.answer_all(ROUTINE_ANSWERS)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        location = wizard.submit(email="patient@example.com")["Location"]
+    first = wizard.client.get(location).content.decode()
+    second = wizard.client.get(location).content.decode()
+    third = wizard.client.get(location).content.decode()
+    assert "We are sending the private link to your email." in first
+    assert "We are sending the private link" not in second
+    assert second == third
+
+
+def test_a_cached_page_is_never_served_for_another_token(db: None, client: Client) -> None:
+    one = services.submit_answers(ROUTINE_ANSWERS, "a" * 43)
+    two = services.submit_answers({"age": 70, "bladder_change": True}, "b" * 43)
+    page_one = client.get(f"/r/{one.token}/").content.decode()
+    page_two = client.get(f"/r/{two.token}/").content.decode()
+    assert one.token in page_one and two.token not in page_one
+    assert "triage-emergency" in page_two and "triage-emergency" not in page_one
+    assert client.head(f"/r/{one.token}/").status_code == 200

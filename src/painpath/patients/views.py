@@ -31,7 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from painpath.engine.intake import IntakeError
 from painpath.patients import services, wizard
@@ -116,7 +116,7 @@ PLAN_URL_NAMES = ["careplan:plan", "checkins:plan", "plans:plan"]
 # ------------------------------------------------------------------------------- pages
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page: what PainPath is and is not."""
     return render(request, "patients/home.html")
@@ -350,7 +350,7 @@ def _render_result(request: HttpRequest, record: IntakeRecord, token: str) -> Ht
 
 
 @never_cache
-@require_GET
+@require_safe
 def result(request: HttpRequest, token: str) -> HttpResponse:
     """The private result page. 404 for any token that is not an intake's."""
     try:
@@ -360,7 +360,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     return _render_result(request, record, token)
 
 
-@require_GET
+@require_safe
 def conditions(request: HttpRequest) -> HttpResponse:
     """Education: every condition of the knowledge base, common causes first."""
     from painpath.engine.knowledge import load_knowledge
@@ -378,7 +378,7 @@ def conditions(request: HttpRequest) -> HttpResponse:
     return render(request, "patients/conditions.html", {"groups": listed})
 
 
-@require_GET
+@require_safe
 def condition(request: HttpRequest, condition_id: str) -> HttpResponse:
     """Education: one condition's page (404 for an unknown id)."""
     from painpath.engine.knowledge import load_knowledge
