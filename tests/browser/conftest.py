@@ -155,3 +155,19 @@ def axe_check(screenshot: Callable[[Any, str], Path]) -> Callable[..., list[dict
         return violations
 
     return check
+
+
+@pytest.fixture
+def make_record(transactional_db: None) -> Callable[[], str]:
+    """``make_record()`` -> the private token of a new routine intake (``ROUTINE_ANSWERS``
+    assessed by the real engine and stored by the web app's own ``submit_answers``)."""
+    import secrets
+
+    from painpath.patients.services import submit_answers
+
+    from .journey import ROUTINE_ANSWERS
+
+    def make() -> str:
+        return submit_answers(ROUTINE_ANSWERS, secrets.token_urlsafe(32)).token
+
+    return make
