@@ -245,3 +245,30 @@ def test_a_follow_up_question_appears_only_when_it_applies(page: Any) -> None:
     assert page.is_checked("#numbness_tingling_locations-foot_left")
     page.check("#numbness_any-no")
     assert follow_up.is_hidden()
+
+
+def test_urgent_advice_mid_intake_and_the_education_pages_pass_axe(
+    page: Any, axe_check: Callable[..., Any], screenshot: Callable[[Any, str], Path]
+) -> None:
+    page.goto("/start/")
+    page.click("text=Start the questions")
+    page.fill("#age", "52")
+    page.click("button[value=next]")
+    page.click("button[value=next]")
+    page.wait_for_url("**/start/step/3/")
+    page.click("button[value=next]")
+    page.wait_for_url("**/start/step/4/")
+    page.check("#fever_or_chills-yes")
+    page.check("#feeling_unwell-yes")
+    page.click("button[value=next]")
+    page.wait_for_url("**/start/check/")
+    assert page.locator(".triage-urgent").is_visible()
+    axe_check(page, "urgent-check")
+    screenshot(page, "urgent-check-390px")
+    page.click("text=Continue the questions anyway")
+    page.wait_for_url("**/start/step/5/")
+    page.goto("/conditions/")
+    axe_check(page, "conditions")
+    page.click("text=Sciatica")
+    page.wait_for_url("**/conditions/sciatica/")
+    axe_check(page, "condition-sciatica")

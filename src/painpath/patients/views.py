@@ -37,7 +37,7 @@ from painpath.engine.intake import IntakeError
 from painpath.patients import services, wizard
 from painpath.patients.forms import read_step
 from painpath.patients.models import DRAFT_LIFETIME, IntakeDraft, IntakeRecord
-from painpath.patients.results import result_view
+from painpath.patients.results import result_view, triage_view
 
 DRAFT_COOKIE = "painpath_draft"
 MISMATCH = gettext_lazy("This answer does not fit with your other answers. Please check it.")
@@ -237,8 +237,6 @@ def check(request: HttpRequest) -> HttpResponse:
         if action == "continue":
             services.acknowledge_flags(draft, list(screening.new_flags))
             return redirect(_resume_url(draft))
-    from painpath.patients.results import triage_view
-
     previous = wizard.previous_index(min(draft.furthest_step, wizard.review_index()), draft.answers)
     return render(
         request,
