@@ -109,3 +109,37 @@ def test_admin_lists_events_but_offers_no_add_change_or_delete(therapist: User) 
     assert b'name="_save"' not in detail.content
     assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/").status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_admin_pages_of_patient_data_write_audit_events(therapist: User) -> None:
+    from painpath.patients.models import IntakeRecord
+    from painpath.staff.models import IntakeReview
+
+    record = IntakeRecord.objects.create(
+        token_hash="a" * 64,
+        submission_key="k" * 43,
+        answers={"age": 50},
+        assessment={"triage": {"level": "routine"}, "conditions": []},
+        triage_level="routine",
+        engine_version="t",
+        knowledge_version="t",
+    )
+    review = IntakeReview.objects.create(
+        intake=record,
+        reviewer=therapist,
+        triage_level="urgent",
+        leading_condition="sciatica",
+        agrees_with_engine=False,
+    )
+    boss = User.objects.create_superuser("boss", password="pw-long-enough-2")
+    client = Client()
+    client.force_login(boss)
+
+    assert client.get("/admin/staff/intakereview/").status_code == 200
+    assert client.get(f"/admin/staff/intakereview/{review.pk}/change/").status_code == 200
+
+    events = list(AuditEvent.objects.filter(user=boss).order_by("id"))
+    assert [e.action for e in events] == ["admin.list.intakereview", "admin.view.intakereview"]
+    assert (events[1].object_type, events[1].object_id) == ("staff.intakereview", str(review.pk))
+    # Read-only: no save button, and no way to add one by hand.
+    assert client.get("/admin/staff/intakereview/add/").status_code == 403

@@ -1,11 +1,15 @@
-"""The audit log in Django admin: readable by superusers and auditors, never editable."""
+"""The audit log in Django admin (readable, never editable), and ``AuditedModelAdmin`` for
+the admin pages of models that hold patient data."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from painpath.audit.models import AuditEvent
+from painpath.audit.services import log_access
 
 
 @admin.register(AuditEvent)
@@ -33,3 +37,27 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """A ``ModelAdmin`` for models holding patient data: opening a record writes an
+    ``admin.view.<model>`` audit event and opening a list an ``admin.list.<model>`` one."""
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            log_access(request.user, f"admin.view.{self.model._meta.model_name}", obj, request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if self.has_view_or_change_permission(request):
+            log_access(request.user, f"admin.list.{self.model._meta.model_name}", None, request)
+        return super().changelist_view(request, extra_context)
