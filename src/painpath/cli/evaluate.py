@@ -233,6 +233,7 @@ def render_table(results: Sequence[CaseResult], totals: Totals) -> str:
         return f"{k}/{totals.cases} ({100 * k / n:.0f}%)"
 
     lines += [
+        "(t1/t3: top-1/top-3 hit; tr: triage hit; + hit, - miss; UNDER/over: under-/over-triage)",
         "",
         f"cases: {totals.cases}",
         f"top-1: {pct(totals.top1)}",
