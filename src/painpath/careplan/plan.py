@@ -266,6 +266,29 @@ class Plan:
 # --------------------------------------------------------------------------- helpers
 
 
+def assessment_from_dict(data: Mapping[str, Any], answers: Mapping[str, Any]) -> Assessment:
+    """Rebuild the parts of an :class:`Assessment` a plan needs from ``Assessment.to_dict()``
+    output (as stored with an intake) and its validated ``answers``.
+
+    Triage level and reasons, and conditions (id, name, probability) are read; evidence is not
+    needed for planning and is left out. Raises ``KeyError`` naming a missing key.
+    """
+    from painpath.engine.assessment import RankedCondition, Triage
+
+    triage = data["triage"]
+    conditions = tuple(
+        RankedCondition(c["id"], c.get("name", c["id"]), float(c["probability"]))
+        for c in data["conditions"]
+    )
+    return Assessment(
+        triage=Triage(level=triage["level"], reasons=tuple(triage.get("reasons", ()))),
+        conditions=conditions,
+        answers=dict(answers),
+        engine_version=str(data.get("engine_version", "")),
+        knowledge_version=str(data.get("knowledge_version", "")),
+    )
+
+
 def body_mass_index(answers: Mapping[str, Any]) -> float | None:
     """BMI in kg/m^2 from ``height_cm`` and ``weight_kg``, or ``None`` when either is unknown."""
     height, weight = answers.get("height_cm"), answers.get("weight_kg")

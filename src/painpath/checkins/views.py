@@ -1,0 +1,141 @@
+"""Care-plan pages behind the private link: the plan with progress plots, its PDF handout and
+the check-in form. Thin: each view finds the intake for the token (404 otherwise), calls one
+service and renders. Pages are ``never_cache``; nothing health-related goes into a URL."""
+
+from __future__ import annotations
+
+import base64
+import functools
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from painpath.careplan.library import load_library
+from painpath.careplan.plan import Plan
+from painpath.careplan.plots import ProgressRow, adherence_svg, pain_function_svg, progress_rows
+from painpath.checkins import services
+from painpath.checkins.forms import CheckInForm
+from painpath.checkins.models import CheckIn
+from painpath.patients import services as patient_services
+from painpath.patients.models import IntakeRecord
+from painpath.patients.tokens import new_secret
+
+
+def _record(token: str) -> IntakeRecord:
+    # The one question every view here asks: which intake does this private link open?
+    try:
+        return patient_services.record_for_token(token)
+    except patient_services.RecordNotFound:
+        raise Http404("no such plan") from None
+
+
+def _data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+@functools.cache
+def _drawing_uri(filename: str) -> str:
+    path = load_library().data_dir / "drawings" / filename
+    return _data_uri(path.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=256)
+def _charts(rows: tuple[ProgressRow, ...]) -> tuple[str, str | None]:
+    # Charts depend only on the rows, so identical data reuses the drawn SVG.
+    pain = _data_uri(pain_function_svg(rows))
+    shown = [r for r in rows if r.sessions_planned is not None]
+    return pain, (_data_uri(adherence_svg(rows)) if shown else None)
+
+
+@never_cache
+@require_GET
+def plan(request: HttpRequest, token: str) -> HttpResponse:
+    """The current plan, what changed at the last check-in, progress plots and history."""
+    record = _record(token)
+    version = services.current_plan(record)
+    current = Plan.from_dict(version.plan)
+    checkins = list(CheckIn.objects.filter(record=record).order_by("created_at", "id"))
+    intake_pain = record.answers.get("pain_now")
+    rows = progress_rows(
+        [c.to_core() for c in checkins], intake_pain if isinstance(intake_pain, int) else None
+    )
+    pain_chart, adherence_chart = _charts(tuple(rows)) if checkins else (None, None)
+    exercises = [
+        (item, _drawing_uri(item.drawing) if item.drawing else None) for item in current.exercises
+    ]
+    latest = current.history[-1] if current.history else None
+    context: dict[str, Any] = {
+        "plan": current,
+        "version": version,
+        "exercises": exercises,
+        "latest": latest if latest is not None and latest.action != "start" else None,
+        "history": list(reversed(current.history)),
+        "rows": rows,
+        "pain_chart": pain_chart,
+        "adherence_chart": adherence_chart,
+        "checkin_url": reverse("checkins:checkin", args=[token]),
+        "pdf_url": reverse("checkins:plan_pdf", args=[token]),
+        "result_url": reverse("patients:result", args=[token]),
+    }
+    return render(request, "checkins/plan.html", context)
+
+
+@never_cache
+@require_GET
+def plan_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The printable handout of the current plan (PDF download)."""
+    from painpath.careplan.pdf import render_pdf
+
+    record = _record(token)
+    current = Plan.from_dict(services.current_plan(record).plan)
+    response = HttpResponse(
+        render_pdf(current, clinic=services.clinic_contact()), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = 'attachment; filename="painpath-plan.pdf"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkin(request: HttpRequest, token: str) -> HttpResponse:
+    """The check-in form; a valid POST stores it, updates the plan and shows the plan."""
+    record = _record(token)
+    days = services.period_days(record)
+    if request.method == "POST":
+        form = CheckInForm(request.POST, period_days=days)
+        if form.is_valid():
+            try:
+                result = services.submit_checkin(
+                    record, form.values(), form.cleaned_data["submission_key"]
+                )
+            except services.CheckInRejected as exc:
+                form.add_error(None, str(exc))
+            else:
+                if result.version.action == "seek_care":
+                    messages.error(
+                        request,
+                        _("You reported a warning sign. Please read the advice at the top now."),
+                    )
+                else:
+                    messages.success(
+                        request, _("Thank you. Your check-in is saved and your plan is updated.")
+                    )
+                return redirect(reverse("checkins:plan", args=[token]) + "#changes")
+    else:
+        last = CheckIn.objects.filter(record=record).order_by("-created_at", "-id").first()
+        initial: dict[str, Any] = {"submission_key": new_secret()}
+        # The PSFS asks about the same activities each time: offer last time's words again.
+        for i, item in enumerate(last.psfs if last is not None else [], 1):
+            initial[f"psfs_activity_{i}"] = item.get("activity", "")
+        form = CheckInForm(initial=initial, period_days=days)
+    return render(
+        request,
+        "checkins/checkin.html",
+        {"form": form, "plan_url": reverse("checkins:plan", args=[token]), "days": days},
+    )
