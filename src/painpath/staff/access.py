@@ -16,9 +16,10 @@ from functools import wraps
 from typing import Any
 
 from django.apps import AppConfig
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -30,6 +31,9 @@ FRONT_DESK_GROUP = "Front desk"
 VIEW_INTAKES = "staff.view_patient_intakes"
 REVIEW_INTAKES = "staff.review_patient_intakes"
 VIEW_SCHEDULE = "staff.view_clinic_schedule"
+
+#: Role keys (command line) -> group names.
+ROLES: dict[str, str] = {"therapist": THERAPISTS_GROUP, "front_desk": FRONT_DESK_GROUP}
 
 #: Group name -> permission codenames (all in the ``staff`` app).
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -51,6 +55,51 @@ def ensure_staff_groups(sender: AppConfig | None = None, **kwargs: Any) -> None:
             content_type__app_label="staff", codename__in=codenames
         )
         group.permissions.add(*perms)
+
+
+def set_staff_role(
+    username: str,
+    role: str,
+    *,
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> tuple[User, bool]:
+    """Create or update the account ``username`` with exactly one staff ``role``
+    (``"therapist"`` or ``"front_desk"``); returns ``(user, created)``.
+
+    A new account needs ``password``; an existing one keeps its password when it is ``None``.
+    Other staff groups are removed (one role per account: least privilege). Names and email
+    are changed only when given. Raises ``ValueError`` naming the field (``username``,
+    ``role``, ``password``).
+    """
+    username = username.strip()
+    if not username:
+        raise ValueError("username: give a user name")
+    if role not in ROLES:
+        raise ValueError(f"role: {role!r} is not one of {sorted(ROLES)}")
+    ensure_staff_groups()
+    with transaction.atomic():
+        user = User.objects.filter(username=username).first()
+        created = user is None
+        if user is None:
+            if not password:
+                raise ValueError("password: a new account needs a password")
+            user = User(username=username)
+        if password:
+            user.set_password(password)
+        if email:
+            user.email = email
+        if first_name:
+            user.first_name = first_name
+        if last_name:
+            user.last_name = last_name
+        user.is_active = True
+        user.save()
+        user.groups.remove(*Group.objects.filter(name__in=ROLE_PERMISSIONS))
+        user.groups.add(Group.objects.get(name=ROLES[role]))
+    return user, created
 
 
 ViewFunc = Callable[..., HttpResponse]
