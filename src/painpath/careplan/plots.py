@@ -124,6 +124,9 @@ def adherence_svg(rows: Sequence[ProgressRow]) -> str:
     for i, (d, p) in enumerate(zip(done, planned, strict=True)):
         ax.text(i, d + 0.2, f"{d}/{p}", ha="center", fontsize=10)
     ax.set_xticks(x, [r.label for r in shown], fontsize=10)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # days are whole numbers
     ax.set_ylim(0, max([*planned, 1]) + 1.5)
     ax.set_title("Exercise days", fontsize=11)
     ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False)
