@@ -113,6 +113,7 @@ def test_admin_lists_and_opening_an_appointment_is_audited(staff_client: Client)
         assert staff_client.get(f"/admin/clinic/{model}/").status_code == 200, model
     response = staff_client.get(f"/admin/clinic/appointment/{appointment.id}/change/")
     assert response.status_code == 200
+    assert AuditEvent.objects.filter(action="admin.list.patient").count() == 1
     event = AuditEvent.objects.get(action="admin.view.appointment")
     assert event.object_id == str(appointment.id)
     assert event.username == STAFF_USERNAME

@@ -9,6 +9,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from icalendar import Calendar
@@ -36,7 +37,8 @@ def booked(
     person: PatientDetails,
     committed: Callable[[], Any],
 ) -> Appointment:
-    with committed():
+    # The confirmation is stamped with the clock's time, so the clock is moved too.
+    with time_machine.travel(MONDAY_7AM, tick=False), committed():
         return book_appointment(
             appointment_type=initial,
             therapist=therapist,
@@ -70,7 +72,8 @@ def test_the_confirmation_gives_local_time_therapist_clinic_and_a_private_link(
     # The private link in the email really opens the booking.
     link = next(line for line in body.splitlines() if "/appointments/" in line).strip()
     token = link.rstrip("/").rsplit("/", 1)[1]
-    assert services.appointment_for_token(token) == booked
+    with time_machine.travel(MONDAY_7AM, tick=False):
+        assert services.appointment_for_token(token) == booked
 
 
 def test_the_ics_attachment_describes_the_visit_in_utc(booked: Appointment) -> None:
@@ -161,8 +164,6 @@ def test_a_failed_reminder_is_retried_on_the_next_run(
 
 
 def test_the_management_command_sends_due_reminders(booked: Appointment) -> None:
-    import time_machine
-
     mail.outbox.clear()
     out = StringIO()
     with time_machine.travel(local(date(2026, 3, 2), 12), tick=False):
@@ -194,3 +195,23 @@ def test_a_failed_confirmation_leaves_the_booking_in_place(
     appointment.refresh_from_db()
     assert appointment.status == "booked"
     assert appointment.confirmation_sent_at is None
+
+
+def test_no_reminder_after_a_confirmation_sent_within_the_last_day(
+    therapist: Therapist,
+    initial: AppointmentType,
+    person: PatientDetails,
+    committed: Callable[[], Any],
+) -> None:
+    booked_at = local(TUESDAY, 7)
+    with time_machine.travel(booked_at, tick=False), committed():
+        book_appointment(
+            appointment_type=initial,
+            therapist=therapist,
+            start=local(TUESDAY, 10),
+            patient=person,
+            now=booked_at,
+        )
+    assert len(mail.outbox) == 1  # the confirmation
+    assert send_due_reminders(now=local(TUESDAY, 8)) == 0
+    assert len(mail.outbox) == 1

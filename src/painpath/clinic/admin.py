@@ -29,7 +29,7 @@ def _audit(request: HttpRequest, action: str, obj: Any) -> None:
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Writes an audit event whenever staff open one record (reads included)."""
+    """Writes an audit event whenever staff open a record or a list of them (reads included)."""
 
     def change_view(
         self,
@@ -42,6 +42,13 @@ class AuditedAdmin(admin.ModelAdmin):
         if obj is not None:
             _audit(request, f"admin.view.{self.model._meta.model_name}", obj)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # Lists show names and times too: a read of patient data like any other.
+        _audit(request, f"admin.list.{self.model._meta.model_name}", None)
+        return super().changelist_view(request, extra_context)
 
 
 class WorkingHoursInline(admin.TabularInline):

@@ -33,7 +33,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -632,14 +632,22 @@ REMINDER_LEAD = timedelta(hours=24)
 
 
 def due_reminders(now: datetime | None = None) -> QuerySet[Appointment]:
-    """Booked appointments starting within ``REMINDER_LEAD`` of ``now`` with no reminder yet."""
+    """Booked appointments starting within ``REMINDER_LEAD`` of ``now`` with no reminder yet.
+
+    A visit whose confirmation went out less than ``REMINDER_LEAD`` before its start (booked
+    or moved at short notice) gets no reminder: the person has just read the details.
+    """
     current = _now(now)
-    return Appointment.objects.filter(
-        status=AppointmentStatus.BOOKED,
-        reminder_sent_at__isnull=True,
-        start__gt=current,
-        start__lte=current + REMINDER_LEAD,
-    ).order_by("start")
+    return (
+        Appointment.objects.filter(
+            status=AppointmentStatus.BOOKED,
+            reminder_sent_at__isnull=True,
+            start__gt=current,
+            start__lte=current + REMINDER_LEAD,
+        )
+        .exclude(confirmation_sent_at__gte=F("start") - REMINDER_LEAD)
+        .order_by("start")
+    )
 
 
 def send_due_reminders(now: datetime | None = None) -> int:
