@@ -314,3 +314,25 @@ def test_the_check_page_without_a_warning_sign_sends_the_person_on(wizard: Wizar
     wizard.start()
     wizard.post_step(1, {"age": 35})
     assert wizard.client.get("/start/check/")["Location"] == "/start/step/2/"
+
+
+def test_after_the_last_step_a_changed_answer_can_go_straight_back_to_review(
+    wizard: Wizard,
+) -> None:
+    wizard.start()
+    wizard.answer_all(ROUTINE_ANSWERS)
+    html = wizard.client.get("/start/step/1/").content.decode()
+    assert 'value="review"' in html
+    response = wizard.client.post(
+        "/start/step/1/", {"action": "review", "age": "44", "sex": "male"}
+    )
+    assert response["Location"] == "/start/review/"
+    assert IntakeDraft.objects.get().answers["age"] == 44
+    assert "44 years" in wizard.client.get("/start/review/").content.decode()
+
+
+def test_before_the_last_step_there_is_no_shortcut_to_review(wizard: Wizard) -> None:
+    wizard.start()
+    assert 'value="review"' not in wizard.client.get("/start/step/1/").content.decode()
+    response = wizard.client.post("/start/step/1/", {"action": "review", "age": "44"})
+    assert response["Location"] == "/start/step/2/"

@@ -159,6 +159,8 @@ def _step_context(
         "questions": questions,
         "error_list": error_list,
         "has_previous": wizard.previous_index(index, draft.answers) is not None,
+        # Once every step has been seen, a changed answer can go straight back to the review.
+        "can_review": draft.furthest_step >= wizard.review_index(),
         "submission_key": draft.submission_key,
     }
 
@@ -166,7 +168,7 @@ def _step_context(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, number: int) -> HttpResponse:
-    """One step of the intake (``number`` is 1-based). POST ``action=next|back``."""
+    """One step of the intake (``number`` is 1-based). POST ``action=next|back|review``."""
     draft = _current_draft(request)
     if draft is None:
         return _expired(request)
@@ -215,6 +217,8 @@ def step(request: HttpRequest, number: int) -> HttpResponse:
         return _result_redirect(services.submit_draft(draft))
     if screening.interrupt == "urgent":
         return _keep_cookie(redirect("patients:check"), key)
+    if request.POST.get("action") == "review" and draft.furthest_step >= wizard.review_index():
+        return _keep_cookie(redirect("patients:review"), key)
     return _keep_cookie(redirect(_step_url(wizard.next_index(index, saved))), key)
 
 

@@ -103,5 +103,8 @@
       form.addEventListener("change", function () { updateConditionals(form); });
     });
     document.querySelectorAll("form[data-once]").forEach(setUpOnce);
+    // After a rejected form, move focus to the list of problems so screen readers announce it.
+    var summary = document.querySelector(".error-summary");
+    if (summary) { summary.focus(); }
   });
 })();
