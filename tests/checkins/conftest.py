@@ -61,6 +61,12 @@ def make_person(answers: dict[str, Any] | None = None) -> Person:
     return Person(submitted.record, submitted.token)
 
 
+@pytest.fixture(autouse=True)
+def _generous_checkin_rate(settings) -> None:
+    # Many check-ins come from one test client address; the limit has its own test.
+    settings.PAINPATH_CHECKIN_RATE = "10000/h"
+
+
 @pytest.fixture
 def patient(db) -> Person:
     return make_person()

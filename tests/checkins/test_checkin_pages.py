@@ -200,3 +200,17 @@ def test_failed_progression_rolls_the_whole_checkin_back(patient, monkeypatch) -
         )
     assert CheckIn.objects.count() == 0
     assert PlanVersion.objects.filter(record=patient.record).count() <= 1
+
+
+def test_too_many_checkins_from_one_address_are_refused_keeping_the_answers(
+    client: Client, patient, settings
+) -> None:
+    settings.PAINPATH_CHECKIN_RATE = "2/h"
+    addr = {"REMOTE_ADDR": "203.0.113.77"}
+    for _ in range(2):
+        assert client.post(patient.checkin_url, checkin_data(), **addr).status_code == 302
+    response = client.post(patient.checkin_url, checkin_data(pain_now=7), **addr)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many check-ins" in html and "putting on socks" in html
+    assert CheckIn.objects.filter(record=patient.record).count() == 2

@@ -8,6 +8,7 @@ import base64
 import functools
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import is_ratelimited
 
 from painpath.careplan.library import load_library
 from painpath.careplan.plan import Plan
@@ -25,6 +27,20 @@ from painpath.checkins.models import CheckIn
 from painpath.patients import services as patient_services
 from painpath.patients.models import IntakeRecord
 from painpath.patients.tokens import new_secret
+
+#: Check-in POSTs per client address: a person checks in a few times a week, so 30 an hour is
+#: generous and still slows a script. ``PAINPATH_CHECKIN_RATE`` overrides it.
+DEFAULT_CHECKIN_RATE = "30/h"
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    return is_ratelimited(
+        request,
+        group="painpath.checkins.checkin",
+        key=lambda _group, req: str(req.META.get("REMOTE_ADDR") or "unknown"),
+        rate=getattr(settings, "PAINPATH_CHECKIN_RATE", DEFAULT_CHECKIN_RATE),
+        increment=True,
+    )
 
 
 def _record(token: str) -> IntakeRecord:
@@ -109,6 +125,16 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     days = services.period_days(record)
     if request.method == "POST":
         form = CheckInForm(request.POST, period_days=days)
+        if _rate_limited(request):
+            # Shown with the answers still in the form: nothing typed is lost.
+            form.is_valid()
+            form.add_error(None, _("Too many check-ins from this device. Please try again later."))
+            return render(
+                request,
+                "checkins/checkin.html",
+                {"form": form, "plan_url": reverse("checkins:plan", args=[token]), "days": days},
+                status=429,
+            )
         if form.is_valid():
             try:
                 result = services.submit_checkin(
