@@ -32,6 +32,12 @@ def local(day: str, hhmm: str) -> dt.datetime:
 
 
 @pytest.fixture(autouse=True)
+def generous_booking_rate(settings: Any) -> None:
+    # Every test posts from 127.0.0.1; the real budget is tested on its own.
+    settings.PAINPATH_BOOKING_RATE = "100000/m"
+
+
+@pytest.fixture(autouse=True)
 def frozen_clock() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield

@@ -383,3 +383,27 @@ def test_an_existing_booking_is_mentioned_on_the_times_page(
     assert "You already have an appointment" in html
     assert f'href="/r/{token}/book/done/"' in html
     assert dt.datetime.now(NY) < local("2026-03-03", "09:00")
+
+
+def test_too_many_attempts_from_one_address_are_slowed_down_keeping_the_details(
+    setup: ClinicSetup, make_intake: MakeIntake, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PAINPATH_BOOKING_RATE = "3/h"
+    _record, token = make_intake()
+    client = Client()
+    bad = {"slot": encode_slot(setup.sam.id, local("2026-03-03", "09:00")), **contact(phone="")}
+    for _ in range(3):
+        assert client.post(f"/r/{token}/book/details/", bad).status_code == 400
+    good = {"slot": encode_slot(setup.sam.id, local("2026-03-03", "09:00")), **contact()}
+    limited = client.post(f"/r/{token}/book/details/", good)
+    assert limited.status_code == 429
+    html = limited.content.decode()
+    assert "Too many booking attempts" in html
+    assert 'value="Pat Example"' in html
+    assert Appointment.objects.count() == 0
+    # Another address still books.
+    other = Client(REMOTE_ADDR="198.51.100.9")
+    assert other.post(f"/r/{token}/book/details/", good).status_code == 302

@@ -81,7 +81,9 @@ def browser(_require_browser: None) -> Iterator[Any]:
 
 
 @pytest.fixture
-def live_url(live_server: Any) -> str:
+def live_url(live_server: Any, settings: Any) -> str:
+    # All browser tests post from 127.0.0.1: lift the per-address booking budget.
+    settings.PAINPATH_BOOKING_RATE = "100000/m"
     return str(live_server.url)
 
 

@@ -22,6 +22,7 @@ import uuid
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +31,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 
 from painpath.clinic import services as scheduling
 from painpath.clinic.ics import build_ics
@@ -58,6 +60,21 @@ DAYS_PER_PAGE = 3
 SEARCH_CHUNK_DAYS = 14
 #: Alternatives offered when the chosen time was taken meanwhile.
 ALTERNATIVES = 6
+#: Booking attempts (POSTs) per client address: 20 an hour is far more than a person needs
+#: and slows a script filling the calendar. ``PAINPATH_BOOKING_RATE`` overrides it (the JSON
+#: API reads the same setting for its own, separate budget).
+DEFAULT_BOOKING_RATE = "20/h"
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    rate = getattr(settings, "PAINPATH_BOOKING_RATE", DEFAULT_BOOKING_RATE)
+    return is_ratelimited(
+        request,
+        group="painpath.patients.booking",
+        key=lambda _group, req: str(req.META.get("REMOTE_ADDR") or "unknown"),
+        rate=rate,
+        increment=True,
+    )
 
 
 def _record(token: str) -> IntakeRecord:
@@ -249,7 +266,8 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
     GET ``?slot=CODE&who=any|THERAPIST_ID`` shows the form (an unreadable or unknown slot goes
     back to step 1). POST books through ``painpath.clinic.services.book_appointment``:
     success redirects to ``done``; invalid details re-show the form (400) with each error next
-    to its field; a time taken meanwhile re-shows it (409) with the next free times to pick.
+    to its field; a time taken meanwhile re-shows it (409) with the next free times to pick;
+    more than ``PAINPATH_BOOKING_RATE`` attempts from one address re-show it (429).
     """
     record = _record(token)
     appointment_type = initial_evaluation_type()
@@ -261,6 +279,7 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
     status = 200
     alternatives: list[SlotView] = []
     taken_message = ""
+    choice: SlotChoice | None
 
     if request.method == "GET":
         form = ContactForm(
@@ -276,6 +295,15 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(choose_url)
         if choice.therapist_id not in therapists:
             return redirect(choose_url)
+    elif _rate_limited(request):
+        form = ContactForm(request.POST)
+        form.is_valid()  # re-show what was typed; nothing is booked
+        choice = _slot_from_data(request.POST.get("slot", ""))
+        taken_message = _(
+            "Too many booking attempts from this connection. Please wait a few minutes and "
+            "try again, or call the clinic."
+        )
+        status = 429
     else:
         form = ContactForm(request.POST)
         choice = None
