@@ -234,3 +234,14 @@ def test_overlapping_age_bands_are_rejected() -> None:
     ]
     with pytest.raises(KnowledgeError, match="overlap"):
         build_knowledge(raw)
+
+
+def test_the_parse_cache_returns_exactly_the_parsed_yaml(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PAINPATH_DATA_DIR", str(tmp_path))
+    fresh = read_raw(use_cache=False)
+    assert read_raw() == fresh  # first call writes the cache
+    files = list((tmp_path / "cache").glob("knowledge-*.json"))
+    assert len(files) == 1
+    assert read_raw() == fresh  # second call reads it
+    files[0].write_text("{not json", encoding="utf-8")
+    assert read_raw() == fresh  # a broken cache is ignored (and rewritten)

@@ -36,11 +36,15 @@ false. There is deliberately no ``not``: negative evidence must be written as an
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
+import json
 import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 import yaml
@@ -440,6 +444,8 @@ class Knowledge:
     atom_users: tuple[tuple[tuple[int, CompiledFinding], ...], ...] = ()
     atoms_by_item: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     multi_item_atoms: tuple[tuple[int, frozenset[str]], ...] = ()
+    # age (or None) -> prior log-odds per model; filled lazily by ranking (derived data only)
+    prior_cache: dict[Any, tuple[float, ...]] = field(default_factory=dict, compare=False)
 
     def prepare(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of ``answers`` with every feature evaluated once (keys ``"$feature"``).
@@ -608,13 +614,21 @@ def _logit(p: float) -> float:
 # --------------------------------------------------------------------------- loading
 
 
-def _read_yaml(filename: str) -> Any:
-    text = resources.files(DATA_PACKAGE).joinpath(filename).read_text(encoding="utf-8")
+def _parse_yaml(filename: str, text: str) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{filename}: not valid YAML: {exc}") from None
+
+
+def _cache_dir() -> Path:
+    """Where parsed YAML is cached: ``$PAINPATH_DATA_DIR/cache`` or ``~/.cache/painpath``."""
+    data_dir = os.environ.get("PAINPATH_DATA_DIR")
+    if data_dir:
+        return Path(data_dir) / "cache"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "painpath"
 
 
 def _entry_name(data: Any, loc: Sequence[int | str]) -> str:
@@ -825,9 +839,38 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
     )
 
 
-def read_raw() -> dict[str, Any]:
-    """The parsed (not yet validated) YAML of every knowledge file, by file name."""
-    return {name: _read_yaml(name) for name in FILES}
+def read_raw(*, use_cache: bool = True) -> dict[str, Any]:
+    """The parsed (not yet validated) YAML of every knowledge file, by file name.
+
+    Parsing the YAML is most of the load time (~30 ms), so the parsed data is cached as JSON
+    under a name made of the SHA-256 of the files' bytes and the PyYAML version: any edit to
+    a data file changes the name, and a stale cache can never be read. The cache holds only
+    parsed text; the pydantic validation and the compilation run on every load regardless.
+    A cache that cannot be read or written is simply ignored.
+    """
+    files = resources.files(DATA_PACKAGE)
+    texts = {name: files.joinpath(name).read_bytes() for name in FILES}
+    digest = hashlib.sha256(yaml.__version__.encode())
+    for name, data in texts.items():
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    path = _cache_dir() / f"knowledge-{digest.hexdigest()[:32]}.json"
+    if use_cache:
+        try:
+            cached = json.loads(path.read_bytes())
+            if isinstance(cached, dict) and set(cached) == set(FILES):
+                return cached
+        except (OSError, ValueError):
+            pass
+    raw = {name: _parse_yaml(name, data.decode("utf-8")) for name, data in texts.items()}
+    if use_cache:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(raw), encoding="utf-8")
+            os.replace(tmp, path)  # atomic: readers never see half a file
+        except (OSError, TypeError, ValueError):
+            pass
+    return raw
 
 
 @functools.lru_cache(maxsize=1)

@@ -69,8 +69,21 @@ def prior_log_odds(model: CompiledModel, age: Any) -> float:
     return model.prior_log_odds_default
 
 
+def _priors_for_age(knowledge: Knowledge, age: Any) -> tuple[float, ...]:
+    """Prior log-odds of every model for ``age`` (memoised on the knowledge: ~95 ages)."""
+    if not (isinstance(age, int) and not isinstance(age, bool)):
+        age = None
+    cached = knowledge.prior_cache.get(age)
+    if cached is None:
+        cached = tuple(prior_log_odds(m, age) for m in knowledge.models)
+        knowledge.prior_cache[age] = cached
+    return cached
+
+
 def _choose(hits: list[CompiledFinding]) -> list[CompiledFinding]:
     """From the findings present, keep the strongest for and against in each group."""
+    if len(hits) == 1:
+        return hits
     best_for: dict[str, CompiledFinding] = {}
     best_against: dict[str, CompiledFinding] = {}
     for f in hits:
@@ -148,8 +161,9 @@ def rank(
 
     probs: list[float] = []
     evidence: list[list[Evidence]] = []
+    priors = _priors_for_age(knowledge, age)
     for mi, model in enumerate(models):
-        log_odds = prior_log_odds(model, age)
+        log_odds = priors[mi]
         ev: list[Evidence] = []
         chosen = _choose(hits[mi]) if hits[mi] else []
         for f in chosen:
