@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -236,7 +237,9 @@ def test_overlapping_age_bands_are_rejected() -> None:
         build_knowledge(raw)
 
 
-def test_the_parse_cache_returns_exactly_the_parsed_yaml(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_parse_cache_returns_exactly_the_parsed_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PAINPATH_DATA_DIR", str(tmp_path))
     fresh = read_raw(use_cache=False)
     assert read_raw() == fresh  # first call writes the cache
