@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.core import mail, signing
-from django.db import connection
+from django.db import IntegrityError, connection
 
 from painpath.clinic import services
 from painpath.clinic.models import (
@@ -126,6 +126,21 @@ def test_the_database_refuses_a_duplicate_even_if_the_python_check_is_skipped(
         _book(initial, therapist, local(TUESDAY, 10), replace(person, name="Racer"))
     # The failed attempt's patient row was rolled back with it.
     assert list(Patient.objects.values_list("name", flat=True)) == ["Jamie Rivera"]
+
+
+def test_other_integrity_errors_are_not_reported_as_a_taken_slot(
+    therapist: Therapist,
+    initial: AppointmentType,
+    person: PatientDetails,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(**kwargs: object) -> None:
+        raise IntegrityError("FOREIGN KEY constraint failed")
+
+    monkeypatch.setattr(Appointment.objects, "create", broken)
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        _book(initial, therapist, local(TUESDAY, 10), person)
+    assert Patient.objects.count() == 0
 
 
 @pytest.mark.postgres

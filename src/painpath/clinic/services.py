@@ -476,12 +476,29 @@ def book_appointment(
                 intake=intake,
                 created_at=current,
             )
-    except IntegrityError:
+    except IntegrityError as exc:
         # The database refused an overlap (PostgreSQL exclusion constraint or the unique
         # constraint): a concurrent request took the slot first.
-        raise SlotUnavailableError() from None
+        if _is_overlap_violation(exc):
+            raise SlotUnavailableError() from None
+        raise
     _after_commit(appointment.id, "confirmation")
     return appointment
+
+
+#: Constraints that refuse a second active appointment in a therapist's busy time.
+OVERLAP_CONSTRAINTS = ("appointment_no_overlap", "appointment_one_active_per_therapist_start")
+
+
+def _is_overlap_violation(exc: IntegrityError) -> bool:
+    """True when ``exc`` comes from one of ``OVERLAP_CONSTRAINTS`` (any other integrity error,
+    such as a vanished foreign key, is a different problem and must not read as "taken")."""
+    diag = getattr(exc.__cause__, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name is not None:  # PostgreSQL names the constraint
+        return name in OVERLAP_CONSTRAINTS
+    # SQLite names the columns of a failed unique index instead.
+    return "clinic_appointment.therapist_id, clinic_appointment.start" in str(exc)
 
 
 def _after_commit(appointment_id: UUID, kind: str) -> None:
@@ -619,8 +636,10 @@ def reschedule_appointment(
                     "sequence",
                 ]
             )
-    except IntegrityError:
-        raise SlotUnavailableError() from None
+    except IntegrityError as exc:
+        if _is_overlap_violation(exc):
+            raise SlotUnavailableError() from None
+        raise
     _after_commit(locked.id, "confirmation")
     return appointment_for_token(token)
 
