@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -10,6 +11,7 @@ from django.test import Client
 
 from painpath.patients import services, tokens
 from painpath.patients.models import IntakeRecord
+from painpath.patients.pagecache import PageCache
 from painpath.patients.results import band
 
 from .conftest import ROUTINE_ANSWERS, Wizard
@@ -170,3 +172,32 @@ def test_a_cached_page_is_never_served_for_another_token(db: None, client: Clien
     assert one.token in page_one and two.token not in page_one
     assert "triage-emergency" in page_two and "triage-emergency" not in page_one
     assert client.head(f"/r/{one.token}/").status_code == 200
+
+
+def test_a_repeat_visit_needs_no_database_query(
+    db: None, client: Client, django_assert_num_queries: Any
+) -> None:
+    outcome = services.submit_answers(ROUTINE_ANSWERS, "c" * 43)
+    first = client.get(f"/r/{outcome.token}/").content
+    with django_assert_num_queries(0):
+        again = client.get(f"/r/{outcome.token}/").content
+    assert again == first
+
+
+def test_a_deleted_intake_stops_being_served_at_once(db: None, client: Client) -> None:
+    outcome = services.submit_answers(ROUTINE_ANSWERS, "d" * 43)
+    assert client.get(f"/r/{outcome.token}/").status_code == 200
+    outcome.record.delete()
+    assert client.get(f"/r/{outcome.token}/").status_code == 404
+
+
+def test_cached_pages_expire_and_stay_bounded() -> None:
+    cache = PageCache(max_pages=2, ttl=60)
+    cache.put(("a",), b"1")
+    cache.put(("b",), b"2")
+    cache.get(("a",))  # "a" is now the most recently used
+    cache.put(("c",), b"3")
+    assert cache.get(("b",)) is None and cache.get(("a",)) == b"1" and len(cache) == 2
+    short = PageCache(ttl=0)
+    short.put(("x",), b"1")
+    assert short.get(("x",)) is None

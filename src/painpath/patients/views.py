@@ -18,8 +18,6 @@ Red-flag interruption (after every step, on the answers so far):
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from django import forms
@@ -34,9 +32,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from painpath.engine.intake import IntakeError
-from painpath.patients import services, wizard
+from painpath.patients import services, tokens, wizard
 from painpath.patients.forms import read_step
-from painpath.patients.models import DRAFT_LIFETIME, IntakeDraft, IntakeRecord
+from painpath.patients.models import DRAFT_LIFETIME, IntakeDraft
+from painpath.patients.pagecache import result_pages
 from painpath.patients.results import result_view, triage_view
 
 DRAFT_COOKIE = "painpath_draft"
@@ -314,52 +313,45 @@ def review(request: HttpRequest) -> HttpResponse:
     )
 
 
-#: Rendered result pages kept in memory, newest last. A stored intake never changes, so its
-#: page only depends on the key below; 512 pages of ~12 kB is ~6 MB per process. This is what
-#: keeps the result page fast under load (README, "Patient web app": p95 target < 100 ms). The
-#: page has no form (so no CSRF token) and no per-visit content except flash messages, which
-#: bypass the cache.
-_PAGE_CACHE: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-_PAGE_CACHE_SIZE = 512
-_PAGE_LOCK = threading.Lock()
-
-
-def _render_result(request: HttpRequest, record: IntakeRecord, token: str) -> HttpResponse:
-    context: dict[str, Any] = {
-        "record": record,
-        # The address this page was opened at (the email uses PAINPATH_BASE_URL instead, as
-        # a Host header cannot be trusted when nobody is looking at the page).
-        "private_link": request.build_absolute_uri(request.path),
-        "booking_url": _first_url(BOOKING_URL_NAMES, token) or f"/r/{token}/book/",
-        "plan_url": _first_url(PLAN_URL_NAMES, token),
-    }
-    cacheable = len(messages.get_messages(request)) == 0  # len() does not consume them
-    key = (record.pk, record.token_hash, get_language(), *map(str, context.values()))
-    if cacheable:
-        with _PAGE_LOCK:
-            page = _PAGE_CACHE.get(key)
-            if page is not None:
-                _PAGE_CACHE.move_to_end(key)
-                return HttpResponse(page)
-    context["view"] = result_view(record.assessment)
-    response = render(request, "patients/result.html", context)
-    if cacheable:
-        with _PAGE_LOCK:
-            _PAGE_CACHE[key] = response.content
-            while len(_PAGE_CACHE) > _PAGE_CACHE_SIZE:
-                _PAGE_CACHE.popitem(last=False)
-    return response
-
-
 @never_cache
 @require_safe
 def result(request: HttpRequest, token: str) -> HttpResponse:
-    """The private result page. 404 for any token that is not an intake's."""
+    """The private result page. 404 for any token that is not an intake's.
+
+    Rendered pages are cached in memory per intake (``painpath.patients.pagecache``): a stored
+    result never changes. The page has no form (so no CSRF token) and nothing per visit except
+    flash messages, which bypass the cache.
+    """
+    if not tokens.looks_like_token(token):
+        raise Http404("no such result")
+    links = (
+        # The address this page was opened at (the email uses PAINPATH_BASE_URL instead, as
+        # a Host header cannot be trusted when nobody is looking at the page).
+        request.build_absolute_uri(request.path),
+        _first_url(BOOKING_URL_NAMES, token) or f"/r/{token}/book/",
+        _first_url(PLAN_URL_NAMES, token),
+    )
+    cacheable = len(messages.get_messages(request)) == 0  # len() does not consume them
+    key = (tokens.digest(token), get_language(), *links)
+    if cacheable:
+        page = result_pages.get(key)
+        if page is not None:
+            return HttpResponse(page)
     try:
         record = services.record_for_token(token)
     except services.RecordNotFound:
         raise Http404("no such result") from None
-    return _render_result(request, record, token)
+    context = {
+        "record": record,
+        "view": result_view(record.assessment),
+        "private_link": links[0],
+        "booking_url": links[1],
+        "plan_url": links[2],
+    }
+    response = render(request, "patients/result.html", context)
+    if cacheable:
+        result_pages.put(key, response.content)
+    return response
 
 
 @require_safe
