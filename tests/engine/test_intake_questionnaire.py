@@ -176,3 +176,27 @@ def test_duplicate_link_ids_are_rejected() -> None:
     data["steps"].append(dict(data["steps"][0], id="t"))
     with pytest.raises(QuestionnaireError, match="duplicate linkId 'a'"):
         parse_questionnaire(data)
+
+
+def _grade_level(text: str) -> float:
+    """Flesch-Kincaid grade level (Kincaid et al. 1975); syllables from pyphen's hyphenation
+    dictionary (an approximation: it can miss a syllable, so limits are kept strict)."""
+    import re
+
+    import pyphen
+
+    dic = pyphen.Pyphen(lang="en_US")
+    sentences = max(1, len(re.findall(r"[.?!]+(?:\s|$)", text)))
+    words = re.findall(r"[A-Za-z']+", text)
+    syllables = sum(len(dic.positions(w)) + 1 for w in words)
+    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
+
+
+def test_questions_read_at_about_an_8th_grade_level() -> None:
+    items = load_questionnaire().items
+    grades = {i.link_id: _grade_level(i.text) for i in items}
+    assert sum(grades.values()) / len(grades) <= 6.0
+    too_hard = {k: round(g, 1) for k, g in grades.items() if g > 9.0}
+    assert too_hard == {}
+    labels = [o.label for i in items for o in i.options]
+    assert sum(_grade_level(label) for label in labels) / len(labels) <= 6.0
