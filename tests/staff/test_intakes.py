@@ -183,3 +183,13 @@ def test_the_review_form_offers_the_engines_leading_condition_first(
     assert values[:2] == ["herniated_disc", "sciatica"]
     assert "cauda_equina_syndrome" in values  # every knowledge-base condition can be chosen
     assert '<option value="herniated_disc" selected>' in select.group(0)
+
+
+def test_times_are_shown_in_the_clinics_zone(
+    therapist_user: User, make_intake: MakeIntake, clinic: object
+) -> None:
+    record = make_intake("routine", T0)  # 12:00 UTC = 07:00 in New York (EST)
+    html = client_for(therapist_user).get("/staff/intakes/").content.decode()
+    assert "2026-03-02 07:00 EST" in html
+    detail = client_for(therapist_user).get(f"/staff/intakes/{record.reference}/")
+    assert "2026-03-02 07:00 EST" in detail.content.decode()

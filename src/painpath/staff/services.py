@@ -178,6 +178,13 @@ class DaySchedule:
         return self.clinic.tz
 
 
+def display_time_zone() -> str:
+    """The zone staff pages show times in: the clinic's (the first by name when there are
+    several), or UTC before any clinic is set up."""
+    zone = Clinic.objects.order_by("name").values_list("time_zone", flat=True).first()
+    return zone or "UTC"
+
+
 def local_day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     """``[start, end)`` of the local calendar ``day`` in ``tz`` as aware UTC datetimes.
 

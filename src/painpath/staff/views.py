@@ -50,7 +50,8 @@ def intake_list(request: HttpRequest) -> HttpResponse:
                 "latest_review": reviews[0] if reviews else None,
             }
         )
-    return render(request, "staff/intake_list.html", {"page": page, "rows": rows})
+    context = {"page": page, "rows": rows, "tz_name": services.display_time_zone()}
+    return render(request, "staff/intake_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,6 +99,7 @@ def intake_detail(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
         "reviews": reviews,
         "form": form,
         "may_review": may_review,
+        "tz_name": services.display_time_zone(),
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "staff/intake_detail.html", context, status=status)
