@@ -103,6 +103,40 @@ def test_bilateral_leg_symptoms_with_worsening_weakness_is_an_emergency() -> Non
             "urgent",
             "infection_risk_with_systemic_or_progressive_pain",
         ),
+        ({"immunosuppressed": True}, "urgent", "infection_risk_recent_back_pain"),
+        ({"feeling_unwell": True, "age": 55}, "urgent", "unwell_older_or_progressive"),
+        (
+            {"iv_drug_use": True, "pain_locations": ["groin_left"]},
+            "urgent",
+            "iv_drug_use_hip_pain",
+        ),
+        (
+            {"fever_or_chills": True, "leg_weakness": "worsening"},
+            "emergency",
+            "infection_with_neurological_deficit",
+        ),
+        (
+            {"history_cancer": True, "foot_drop": True},
+            "emergency",
+            "cancer_with_neurological_deficit",
+        ),
+        (
+            {"numbness_tingling_locations": ["foot_left", "foot_right"]},
+            "urgent",
+            "bilateral_leg_numbness_recent",
+        ),
+        ({"age": 75, "onset_trigger": ["none_known"]}, "urgent", "older_sudden_back_pain"),
+        (
+            {
+                "pain_locations": ["groin_right"],
+                "repetitive_activities": ["running"],
+                "recent_activity_increase": True,
+                "limp": True,
+                "onset": "gradual",
+            },
+            "urgent",
+            "runner_groin_pain_limp",
+        ),
     ],
 )
 def test_red_flag_rules_fire_at_their_level(
