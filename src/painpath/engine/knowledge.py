@@ -469,7 +469,9 @@ class Knowledge:
         for item in prepared:
             bucket = by_item.get(item)
             if bucket:
-                out.extend(i for i in bucket if atoms[i](prepared) is True)
+                for i in bucket:
+                    if atoms[i](prepared) is True:
+                        out.append(i)
         present = prepared.keys()
         for i, reads in self.multi_item_atoms:
             if (not reads or not reads.isdisjoint(present)) and atoms[i](prepared) is True:
