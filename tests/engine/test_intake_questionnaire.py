@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from painpath.engine.questionnaire import (
     QuestionnaireError,
     load_questionnaire,
     parse_questionnaire,
+    read_questionnaire_data,
 )
 
 SPEC = yaml.safe_load((SPEC_DIR / "intake-core.yaml").read_text(encoding="utf-8"))
@@ -200,3 +202,16 @@ def test_questions_read_at_about_an_8th_grade_level() -> None:
     assert too_hard == {}
     labels = [o.label for i in items for o in i.options]
     assert sum(_grade_level(label) for label in labels) / len(labels) <= 6.0
+
+
+def test_parse_cache_gives_the_same_data_and_a_broken_cache_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAINPATH_DATA_DIR", str(tmp_path))
+    fresh = read_questionnaire_data(use_cache=False)
+    first = read_questionnaire_data()  # parses and writes the cache
+    [cache] = list((tmp_path / "cache").glob("questionnaire-*.json"))
+    assert read_questionnaire_data() == first == fresh
+    cache.write_text("{not json", encoding="utf-8")
+    assert read_questionnaire_data() == fresh
+    assert parse_questionnaire(read_questionnaire_data()) == load_questionnaire()
