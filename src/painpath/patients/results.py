@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 #: Band cut-offs on the engine's probability (0..1), most certain first.
@@ -52,6 +53,7 @@ class CauseView:
     evidence_for: list[str]
     evidence_against: list[str]
     has_page: bool
+    url: str = ""
 
 
 @dataclass
@@ -165,6 +167,8 @@ def result_view(assessment: Mapping[str, Any], knowledge: Any | None = None) -> 
 
         knowledge = load_knowledge()
     conditions_kb: Mapping[str, Any] = knowledge.conditions
+    # One reverse() for all the condition links (the page lists every ranked condition).
+    pages = reverse("patients:conditions")
     level = str(assessment["triage"]["level"])
     causes: list[CauseView] = []
     for cond in assessment.get("conditions", []):
@@ -181,6 +185,7 @@ def result_view(assessment: Mapping[str, Any], knowledge: Any | None = None) -> 
                 evidence_for=_evidence_texts(evidence, "for"),
                 evidence_against=_evidence_texts(evidence, "against"),
                 has_page=kb is not None,
+                url=f"{pages}{cond['id']}/" if kb is not None else "",
             )
         )
     view = ResultView(
