@@ -228,7 +228,8 @@ def test_evidence_records_the_red_flag_anchor() -> None:
         if rc.id == "serious"
     )
     first = serious.evidence[0]
-    assert "fever_rule" in first.text and first.effect == "for"
+    assert "30 in 100" in first.text and "fever_rule" in first.source
+    assert first.effect == "for"
     # the factor from the Bayesian odds (0.01/0.99 x 4) up to the published 0.3
     assert first.likelihood_ratio == pytest.approx((0.3 / 0.7) / (0.01 / 0.99 * 4))
 

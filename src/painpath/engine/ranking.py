@@ -192,9 +192,9 @@ def rank(
                         code=None,
                         effect="for",
                         likelihood_ratio=(best / (1 - best)) / (p / (1 - p)),
-                        text=f"warning sign ({best_rule.rule.id}): published probability "
-                        f"about {round(best_ptp * 100)}% before the other answers",
-                        source=best_rule.rule.source,
+                        text="a warning sign: in published studies about "
+                        f"{round(best_ptp * 100)} in 100 people with it had this condition",
+                        source=f"{best_rule.rule.source} [rule {best_rule.rule.id}]",
                     ),
                 )
                 p = best
