@@ -48,7 +48,8 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 
 def case_file(folder: Path, name: str, answers: dict[str, Any], triage: list[str]) -> Path:
     path = folder / f"{name}.json"
-    doc = {"id": name, "answers": answers, "expected": {"conditions": ["x"], "triage": triage}}
+    expected = {"conditions": ["muscle_strain"], "triage": triage}
+    doc = {"id": name, "answers": answers, "expected": expected}
     path.write_text(json.dumps(doc), encoding="utf-8")
     return path
 
@@ -213,3 +214,16 @@ def test_evaluate_exits_0_without_under_triage(
     status, out, _ = run_cli(capsys, "evaluate", str(tmp_path))
     assert status == 0
     assert "triage hits: 1/1 (100%)" in out
+
+
+def test_evaluate_rejects_unknown_expected_condition_ids(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = case_file(tmp_path, "typo", SIMPLE_BACK_PAIN, ["routine"])
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["expected"]["conditions"] = ["muscle_strian"]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    status, out, err = run_cli(capsys, "evaluate", str(tmp_path))
+    assert (status, out) == (2, "")
+    assert "typo.json: expected.conditions: unknown condition id(s) muscle_strian" in err
+    assert err.count("\n") == 1

@@ -126,6 +126,15 @@ def _expected(document: object, name: str) -> tuple[list[str], list[TriageLevel]
         or not all(isinstance(c, str) for c in conditions)
     ):
         raise CLIError(f"{name}: expected.conditions must be a non-empty list of condition ids")
+    from painpath.engine.knowledge import load_knowledge
+
+    known = load_knowledge().conditions
+    unknown = [c for c in conditions if c not in known]
+    if unknown:
+        raise CLIError(
+            f"{name}: expected.conditions: unknown condition id(s) {', '.join(unknown)}; "
+            f"known: {', '.join(known)}"
+        )
     if not isinstance(triage, list) or not triage or not all(t in TRIAGE_LEVELS for t in triage):
         raise CLIError(
             f"{name}: expected.triage must be a non-empty list of: {', '.join(TRIAGE_LEVELS)}"
