@@ -93,3 +93,35 @@ def test_racing_bookings_on_postgresql_give_exactly_one_appointment() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs DATABASE_URL=postgresql://...")
     _assert_exactly_one_winner(_race_for_one_slot())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_overlapping_reminder_runs_send_each_reminder_once() -> None:
+    from django.core import mail
+
+    from painpath.clinic.services import send_due_reminders
+
+    _race_for_one_slot()  # leaves one booked visit on Tuesday 2026-03-03 10:00
+    # Confirmed on the Monday (the real clock stamped today's date).
+    Appointment.objects.update(confirmation_sent_at=MONDAY_7AM)
+    mail.outbox.clear()
+    due = local(date(2026, 3, 2), 12)
+    runs = 6
+    barrier = threading.Barrier(runs)
+    counts: list[int] = []
+
+    def run() -> None:
+        try:
+            barrier.wait(timeout=10)
+            counts.append(send_due_reminders(now=due))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(counts) == [0] * (runs - 1) + [1]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("Reminder:")
