@@ -130,3 +130,16 @@ def test_each_page_with_its_css_and_script_stays_under_200_kb(wizard: Wizard) ->
     assets = sum(len((STATIC / name).read_bytes()) for name in ("site.css", "painpath.js"))
     for html in _all_pages(wizard):
         assert len(html.encode()) + assets < 200 * 1024
+
+
+def test_a_missing_page_is_a_friendly_404(client: Client, db: None) -> None:
+    response = client.get("/r/" + "B" * 43 + "/")
+    assert response.status_code == 404
+    assert "We could not find this page" in response.content.decode()
+
+
+def test_a_form_sent_without_a_valid_csrf_token_gets_a_plain_explanation(db: None) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/start/", {"action": "new"})
+    assert response.status_code == 403
+    assert "Please try again" in response.content.decode()
