@@ -193,3 +193,23 @@ def test_times_are_shown_in_the_clinics_zone(
     assert "2026-03-02 07:00 EST" in html
     detail = client_for(therapist_user).get(f"/staff/intakes/{record.reference}/")
     assert "2026-03-02 07:00 EST" in detail.content.decode()
+
+
+def test_a_colleague_who_may_read_but_not_review_is_refused_and_audited(
+    make_intake: MakeIntake,
+) -> None:
+    from django.contrib.auth.models import Permission
+
+    reader = User.objects.create_user("reader", password="x-long-password-9")
+    reader.user_permissions.add(Permission.objects.get(codename="view_patient_intakes"))
+    record = make_intake()
+    client = client_for(reader)
+    assert client.get(f"/staff/intakes/{record.reference}/").status_code == 200
+    response = client.post(
+        f"/staff/intakes/{record.reference}/",
+        {"triage_level": "urgent", "leading_condition": "sciatica"},
+    )
+    assert response.status_code == 403
+    assert not IntakeReview.objects.exists()
+    refused = AuditEvent.objects.get(action="staff.refused")
+    assert (refused.user, refused.object_id) == (reader, str(record.pk))

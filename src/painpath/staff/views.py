@@ -6,12 +6,14 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from painpath.audit.services import log_access
 from painpath.patients.models import TriageLevel
 from painpath.staff import services
 from painpath.staff.access import (
@@ -67,7 +69,9 @@ def intake_detail(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
     may_review = request.user.has_perm(REVIEW_INTAKES)
     if request.method == "POST":
         if not may_review:
-            return HttpResponse(status=403)
+            refused = {"permission": REVIEW_INTAKES}
+            log_access(request.user, "staff.refused", record, request, detail=refused)
+            raise PermissionDenied
         form = ReviewForm(request.POST, condition_choices=choices)
         if form.is_valid():
             assert isinstance(request.user, User)
