@@ -272,3 +272,37 @@ def test_urgent_advice_mid_intake_and_the_education_pages_pass_axe(
     page.click("text=Sciatica")
     page.wait_for_url("**/conditions/sciatica/")
     axe_check(page, "condition-sciatica")
+
+
+def test_without_javascript_every_question_is_reachable(browser: Any, live_url: str) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=False, base_url=live_url
+    )
+    try:
+        page = context.new_page()
+        page.goto("/start/")
+        page.click("text=Start the questions")
+        number = (
+            load_questionnaire().steps.index(
+                load_questionnaire().step_of("numbness_tingling_locations")
+            )
+            + 1
+        )
+        for _ in range(number - 1):
+            page.click("button[value=next]")
+            page.wait_for_load_state()
+        # The follow-up is shown with a note saying when to answer it.
+        assert page.locator("#q-numbness_tingling_locations").is_visible()
+        assert page.locator("#q-numbness_tingling_locations .condition-hint").is_visible()
+        page.check("#numbness_any-yes")
+        page.check("#numbness_tingling_locations-foot_left")
+        # No script: the drawing still shows the ticked region (CSS :has()).
+        fill = page.eval_on_selector(
+            '#q-numbness_tingling_locations polygon[data-region="foot_left"]',
+            "el => getComputedStyle(el).fill",
+        )
+        assert fill == "rgb(194, 24, 91)"
+        page.click("button[value=next]")
+        page.wait_for_url(f"**/start/step/{number + 1}/")
+    finally:
+        context.close()
