@@ -191,3 +191,22 @@ def test_leg_regions_helper_matches_the_intake_vocabulary() -> None:
 
     codes = next(i for i in load_questionnaire().items if i.link_id == "pain_locations").codes
     assert set(LEG_REGIONS) <= set(codes)
+
+
+def test_plans_from_the_real_engine_fit_the_leading_cause_it_ranks() -> None:
+    from painpath.engine import assess, validate_answers
+
+    checked = []
+    for case in CASES:
+        assessment = assess(validate_answers(case["answers"]))
+        plan = build_plan(assessment)
+        assert plan.triage_level == assessment.triage.level
+        if plan.triage_level in ("emergency", "urgent"):
+            assert plan.exercises == (), case["id"]
+            continue
+        top = assessment.conditions[0].id
+        # Only where the engine's first cause is right: the builder alone is checked above.
+        if top in case["expected"]["conditions"] and top in EXPECTED_KINDS:
+            assert {e.category for e in plan.exercises} & EXPECTED_KINDS[top], case["id"]
+            checked.append(case["id"])
+    assert len(checked) >= 15, checked
