@@ -252,3 +252,23 @@ def test_every_red_flag_rule_is_silent_on_an_empty_intake() -> None:
     prepared = kb.prepare({})
     for rule in kb.red_flags + kb.routine:
         assert rule.test(prepared) is not True, rule.rule.id
+
+
+def test_assess_accepts_an_intake_document_and_rejects_non_mappings() -> None:
+    assert assess({"answers": CLEAR}).to_dict() == assess(CLEAR).to_dict()
+    with pytest.raises(TypeError, match="mapping"):
+        assess([("age", 40)])  # type: ignore[arg-type]
+
+
+def test_invalid_answers_raise_the_intake_error_naming_the_item() -> None:
+    from painpath.engine.intake import IntakeError
+
+    with pytest.raises(IntakeError, match="pain_now"):
+        assess({**CLEAR, "pain_now": 11})
+
+
+def test_unknown_lists_the_unanswered_core_items() -> None:
+    result = assess(CLEAR)
+    assert "walking_limited_by_leg_symptoms" in result.unknown
+    assert "age" not in result.unknown
+    assert result.engine_version and result.knowledge_version

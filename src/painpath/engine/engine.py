@@ -60,9 +60,12 @@ def assess(
     ``conditions`` (every condition with a probability in [0, 1] and its evidence, highest
     first). Deterministic: the same answers always give the same result.
     """
-    raw = intake.get("answers") if isinstance(intake.get("answers"), Mapping) else intake
-    if not isinstance(raw, Mapping):
-        raise TypeError("intake must be a mapping of linkId -> answer")
+    if not isinstance(intake, Mapping):
+        raise TypeError(
+            f"intake must be a mapping of linkId -> answer, not {type(intake).__name__}"
+        )
+    inner = intake.get("answers")
+    raw = inner if isinstance(inner, Mapping) else intake
     answers: Mapping[str, Any] = _validate(raw) if validate else raw
     kb = knowledge or load_knowledge()
 

@@ -160,12 +160,22 @@ def rank(
             hits[mi].append(f)
 
     probs: list[float] = []
-    evidence: list[list[Evidence]] = []
+    evidence: list[tuple[Evidence, ...]] = []
     priors = _priors_for_age(knowledge, age)
+    prior_ps = knowledge.prior_cache.get(("p", age if isinstance(age, int) else None))
+    if prior_ps is None:
+        prior_ps = tuple(1.0 / (1.0 + math.exp(-lo)) for lo in priors)
+        knowledge.prior_cache[("p", age if isinstance(age, int) else None)] = prior_ps
     for mi, model in enumerate(models):
+        found = hits[mi]
+        if not found and not anchors:
+            # Nothing answered about this condition: its prior, no evidence.
+            probs.append(prior_ps[mi])
+            evidence.append(())
+            continue
         log_odds = priors[mi]
         ev: list[Evidence] = []
-        chosen = _choose(hits[mi]) if hits[mi] else []
+        chosen = _choose(found) if found else []
         for f in chosen:
             log_odds += f.log_lr
             ev.append(_evidence(f, answers) if f.needs_value else f.evidence)
@@ -199,7 +209,7 @@ def rank(
                 )
                 p = best
         probs.append(p)
-        evidence.append(ev)
+        evidence.append(tuple(ev))
 
     if fired:
         serious_flagged = {
@@ -223,7 +233,7 @@ def rank(
             id=models[mi].condition.id,
             name=models[mi].condition.name,
             probability=probs[mi],
-            evidence=tuple(evidence[mi]),
+            evidence=evidence[mi],
         )
         for mi in ranked
     )
