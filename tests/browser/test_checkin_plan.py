@@ -64,3 +64,10 @@ def test_checkins_change_the_plan_and_the_chart(
     assert page.locator(".exercise .dose").all_inner_texts() != doses_before
     screenshot(page, "checkin-2-stepped-up-390px")
     axe_check(page, "plan-after-checkins")
+
+    # The print stylesheet: no site navigation or buttons on paper, exercises and charts kept.
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.get_by_role("link", name="Check in").is_visible()
+    assert page.locator(".exercise").first.is_visible()
+    assert page.locator("#pain-chart").is_visible()

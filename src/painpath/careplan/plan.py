@@ -24,7 +24,7 @@ from painpath.careplan.library import (
 )
 from painpath.engine.assessment import TRIAGE_ADVICE, Assessment, TriageLevel
 
-DecisionAction = Literal["start", "step_up", "hold", "step_down", "seek_care", "review"]
+DecisionAction = Literal["start", "step_up", "hold", "step_down", "seek_care"]
 
 DISCLAIMER = (
     "PainPath gives information, not a diagnosis. This plan does not replace an assessment by "
@@ -140,9 +140,8 @@ class PlanWarning:
 class Decision:
     """One step of a plan's history.
 
-    ``action``: ``start`` (plan built), ``step_up``, ``hold``, ``step_down``, ``seek_care``
-    (new warning signs made triage emergency/urgent: exercises stopped) or ``review`` (warning
-    signs reported but triage unchanged); ``reason`` explains it in plain language; ``changes``
+    ``action``: ``start`` (plan built), ``step_up``, ``hold``, ``step_down`` or ``seek_care``
+    (a new warning sign made triage emergency/urgent: exercises stopped); ``reason`` explains it in plain language; ``changes``
     lists what changed ("Bridge: 2 sets -> 3 sets"); ``checkin_id`` names the check-in it was
     made from (``None`` for ``start``); ``triage_level`` is the level after the decision.
     """
