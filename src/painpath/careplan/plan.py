@@ -141,9 +141,10 @@ class Decision:
     """One step of a plan's history.
 
     ``action``: ``start`` (plan built), ``step_up``, ``hold``, ``step_down`` or ``seek_care``
-    (a new warning sign made triage emergency/urgent: exercises stopped); ``reason`` explains it in plain language; ``changes``
-    lists what changed ("Bridge: 2 sets -> 3 sets"); ``checkin_id`` names the check-in it was
-    made from (``None`` for ``start``); ``triage_level`` is the level after the decision.
+    (a new warning sign made triage emergency/urgent: exercises stopped); ``reason`` explains
+    it in plain language; ``changes`` lists what changed ("Bridge: 2 sets -> 3 sets");
+    ``checkin_id`` names the check-in it was made from (``None`` for ``start``);
+    ``triage_level`` is the level after the decision.
     """
 
     action: DecisionAction
