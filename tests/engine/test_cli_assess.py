@@ -83,6 +83,7 @@ def test_text_output_puts_what_to_do_first(capsys: pytest.CaptureFixture[str]) -
         out.index("WHAT TO DO NOW"),
         out.index("LIKELY CAUSES"),
         out.index("WHAT HELPS"),
+        out.index("GET HELP SOONER IF"),
         out.index("not a diagnosis", out.index("WHAT HELPS")),
     ]
     assert positions == sorted(positions)
@@ -120,6 +121,7 @@ def test_emergency_text_gives_no_self_care_tips(
     assert "emergency" in out.split("LIKELY CAUSES")[0].lower()
     helps = out.split("WHAT HELPS")[1]
     assert "Get medical help first" in helps
+    assert "GET HELP SOONER IF" not in helps
 
 
 def test_assess_console_script_in_a_subprocess() -> None:

@@ -17,7 +17,7 @@ from painpath.engine.intake import (
 )
 from strategies import invalid_answers, valid_answers
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
@@ -60,7 +60,7 @@ def test_dropping_hidden_answers_keeps_a_valid_intake_and_only_visible_items(
         assert "numbness_any" not in kept
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_answers())
 def test_random_valid_intakes_never_crash_the_assessment(answers: dict[str, Any]) -> None:
     from painpath.engine import assess

@@ -162,8 +162,9 @@ def render_text(result: Assessment) -> str:
     """The text form of an assessment, for a person.
 
     Order (fixed, tested): what to do now and why; the likely causes with how likely and the
-    answers that pointed towards or away from each; what helps (only when no urgent medical
-    care is advised); the unanswered-questions note; the not-a-diagnosis statement.
+    answers that pointed towards or away from each; what helps and when to get help sooner
+    (only when no urgent medical care is advised); the unanswered-questions note; the
+    not-a-diagnosis statement.
     """
     triage = result.triage
     out: list[str] = [
@@ -215,8 +216,10 @@ def render_text(result: Assessment) -> str:
 
 
 def _what_helps(result: Assessment) -> list[str]:
+    """What helps for the leading self-manageable causes, then when to get help sooner."""
     conditions = _knowledge_conditions()
     lines: list[str] = []
+    sooner: list[str] = []
     shown = 0
     for cond in result.top(TOP_CAUSES):
         info = conditions.get(cond.id)
@@ -224,9 +227,14 @@ def _what_helps(result: Assessment) -> list[str]:
             continue
         lines.append(f"  {cond.name or cond.id}:")
         lines.extend(_bullet(tip, "    ") for tip in info.what_helps)
+        if not sooner:  # the leading cause's list: the next ones mostly repeat it
+            sooner = list(getattr(info, "seek_help_if", ()))
         shown += 1
         if shown == HELPS_FOR:
             break
     if not lines:
         lines.append(_para("Ask a physical therapist what will help in your case."))
+    if sooner:
+        lines += ["", "GET HELP SOONER IF"]
+        lines.extend(_bullet(s[:1].upper() + s[1:] + ".") for s in sooner)
     return lines
