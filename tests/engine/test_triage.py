@@ -127,6 +127,21 @@ def test_bilateral_leg_symptoms_with_worsening_weakness_is_an_emergency() -> Non
         ),
         ({"age": 75, "onset_trigger": ["none_known"]}, "urgent", "older_sudden_back_pain"),
         (
+            {"age": 66, "feeling_unwell": True, "pain_now": 9},
+            "emergency",
+            "older_sudden_severe_unwell",
+        ),
+        (
+            {"age": 80, "unable_to_bear_weight": True, "pain_locations": ["groin_left"]},
+            "emergency",
+            "older_cannot_bear_weight_hip_pain",
+        ),
+        (
+            {"fever_or_chills": True, "feeling_unwell": True, "immunosuppressed": True},
+            "emergency",
+            "fever_unwell_high_risk",
+        ),
+        (
             {
                 "pain_locations": ["groin_right"],
                 "repetitive_activities": ["running"],
