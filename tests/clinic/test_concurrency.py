@@ -7,6 +7,7 @@ import threading
 from datetime import date, time
 
 import pytest
+import time_machine
 from django.db import connection, connections
 
 from painpath.clinic.models import (
@@ -125,3 +126,46 @@ def test_overlapping_reminder_runs_send_each_reminder_once() -> None:
     assert sorted(counts) == [0] * (runs - 1) + [1]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.startswith("Reminder:")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_api_requests_get_one_201_and_409s_for_the_rest(settings: object) -> None:
+    from django.test import Client
+
+    settings.PAINPATH_BOOKING_RATE = "100000/m"  # type: ignore[attr-defined]
+    clinic = Clinic.objects.create(
+        name="Race Clinic", address="x", phone="+1 555 0100", time_zone="America/New_York"
+    )
+    therapist = Therapist.objects.create(clinic=clinic, name="Sam Lee", credentials="PT")
+    WorkingHours.objects.create(
+        therapist=therapist, weekday=1, start_time=time(9), end_time=time(17)
+    )
+    kind = AppointmentType.objects.create(
+        clinic=clinic, name="Initial", kind=AppointmentKind.INITIAL, minutes=60
+    )
+    racers = 8
+    barrier = threading.Barrier(racers)
+    statuses: list[int] = []
+
+    def attempt(i: int) -> None:
+        body = {
+            "appointment_type": str(kind.id),
+            "therapist": str(therapist.id),
+            "start": local(date(2026, 3, 3), 10).isoformat(),
+            "patient": {"name": f"R{i}", "email": f"r{i}@example.com", "phone": "5550150"},
+        }
+        try:
+            barrier.wait(timeout=10)
+            response = Client().post("/api/v1/bookings", body, content_type="application/json")
+            statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    with time_machine.travel(MONDAY_7AM, tick=True):
+        threads = [threading.Thread(target=attempt, args=(i,)) for i in range(racers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert sorted(statuses) == [201] + [409] * (racers - 1)
+    assert Appointment.objects.count() == 1
