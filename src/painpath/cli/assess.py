@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Mapping
@@ -110,6 +111,17 @@ def answers_from_document(document: object, name: str) -> dict[str, Any]:
         raise CLIError(f"{name}: invalid answers: {exc}") from None
 
 
+def emit(text: str) -> None:
+    """Print ``text`` to stdout; a reader that stops early (``| head``) is not an error."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def run(args: argparse.Namespace) -> int:
     """Assess the file named by ``args.case`` and print it in ``args.format``; exit status."""
     document, name = _read_document(args.case)
@@ -119,9 +131,9 @@ def run(args: argparse.Namespace) -> int:
 
     result = assess(answers, validate=False)  # validated just above
     if args.format == "json":
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(render_text(result))
+        emit(render_text(result))
     return EXIT_OK
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from painpath.cli import EXIT_OK, CLIError
-from painpath.cli.assess import answers_from_document, read_json_file
+from painpath.cli.assess import answers_from_document, emit, read_json_file
 from painpath.engine.assessment import TRIAGE_LEVELS, TriageLevel, urgency_rank
 
 EXIT_UNDER_TRIAGE = 1
@@ -264,7 +264,7 @@ def run(args: argparse.Namespace) -> int:
     results = evaluate_folder(Path(args.folder))
     totals = total(results)
     if args.format == "json":
-        print(json.dumps(to_json(results, totals), indent=2))
+        emit(json.dumps(to_json(results, totals), indent=2))
     else:
-        print(render_table(results, totals))
+        emit(render_table(results, totals))
     return EXIT_UNDER_TRIAGE if totals.under_triage else EXIT_OK
