@@ -65,7 +65,9 @@ def setup(db: None) -> ClinicSetup:
     AppointmentType.objects.create(
         clinic=clinic, name="Follow-up", kind=AppointmentKind.FOLLOW_UP, minutes=30
     )
-    sam = Therapist.objects.create(clinic=clinic, name="Sam Rivera", credentials="DPT")
+    sam = Therapist.objects.create(
+        clinic=clinic, name="Sam Rivera", credentials="DPT", bio="Treats sciatica in runners."
+    )
     ana = Therapist.objects.create(clinic=clinic, name="Ana Brooks", credentials="PT")
     for weekday in range(5):  # Monday to Friday, 09:00-12:00 local
         for therapist in (sam, ana):

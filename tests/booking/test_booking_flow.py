@@ -47,6 +47,7 @@ def test_free_times_are_listed_by_day_in_the_clinics_zone_three_days_a_page(
     # First available: each time once, though both therapists are free.
     assert len(_slot_links(html)) == 3 + 5 + 5
     assert "?therapist=any&amp;start=2026-03-05" in html  # later times
+    assert "<dt>Sam Rivera, DPT</dt><dd>Treats sciatica in runners.</dd>" in html
 
 
 def test_later_times_continue_after_the_last_day_shown(

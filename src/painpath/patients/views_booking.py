@@ -207,6 +207,7 @@ def choose(request: HttpRequest, token: str) -> HttpResponse:
     context.update(
         {
             "form": form,
+            "therapists": therapists,
             "clinic": clinic,
             "appointment_type": appointment_type,
             "therapist": therapist,
