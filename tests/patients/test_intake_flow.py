@@ -281,7 +281,7 @@ def test_an_urgent_answer_shows_urgent_advice_with_a_choice_to_go_on(wizard: Wiz
     draft.furthest_step = number - 1
     draft.save()
     response = wizard.post_step(
-        number, {"fever_or_chills": True, "iv_drug_use": True, "feeling_unwell": True}
+        number, {"fever_or_chills": True, "feeling_unwell": True, "iv_drug_use": False}
     )
     assert response["Location"] == "/start/check/"
     html = wizard.client.get("/start/check/").content.decode()
@@ -336,3 +336,13 @@ def test_before_the_last_step_there_is_no_shortcut_to_review(wizard: Wizard) -> 
     assert 'value="review"' not in wizard.client.get("/start/step/1/").content.decode()
     response = wizard.client.post("/start/step/1/", {"action": "review", "age": "44"})
     assert response["Location"] == "/start/step/2/"
+
+
+def test_a_radio_answer_can_be_taken_back_to_unknown(wizard: Wizard) -> None:
+    wizard.start()
+    wizard.post_step(1, {"age": 30, "sex": "female"})
+    assert IntakeDraft.objects.get().answers["sex"] == "female"
+    wizard.client.post("/start/step/1/", {"action": "next", "age": "30", "sex": "unsure"})
+    assert "sex" not in IntakeDraft.objects.get().answers
+    html = wizard.client.get("/start/step/1/").content.decode()
+    assert 'id="sex-unsure"' in html

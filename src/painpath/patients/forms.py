@@ -10,7 +10,8 @@ Encoding of the HTML form (one field name per linkId):
 
 * ``integer``: a text box; blank means unanswered (unknown).
 * ``boolean``: radio buttons ``yes`` / ``no`` / ``unsure``; ``unsure`` or nothing means unknown.
-* ``choice``: radio buttons with the option codes; nothing means unknown.
+* ``choice``: radio buttons with the option codes plus ``unsure`` ("I'd rather not answer",
+  so a radio answer can be taken back without script); ``unsure`` or nothing means unknown.
 * ``multi``: check boxes with the option codes. Nothing ticked means unknown, never "none": a
   person says "none of these" by ticking the "none" option. Items without a "none" option in
   the questionnaire get one from the form (``NONE_CODE``), turned into ``[]`` here.
@@ -105,6 +106,8 @@ def _convert(item: Item, values: list[str]) -> Any:
             return None
         raise ValueError(_("Please choose Yes, No or Not sure."))
     # choice
+    if text == UNSURE:
+        return None
     if text not in item.codes:
         raise ValueError(_("Please choose one of the answers listed."))
     return text

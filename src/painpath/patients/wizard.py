@@ -149,6 +149,16 @@ def question_views(
                         option.exclusive,
                     )
                 )
+            if item.type == "choice":
+                # Lets a person take back a radio answer (leaving it unknown) without script.
+                options.append(
+                    OptionView(
+                        UNSURE,
+                        _("Not sure, or I'd rather not answer"),
+                        f"{item.link_id}-{UNSURE}",
+                        UNSURE in current,
+                    )
+                )
             if adds_none_option(item):
                 options.append(
                     OptionView(
