@@ -290,3 +290,13 @@ def test_every_shared_case_validates(path: Any) -> None:
     answers = load_intake_document(document)
     for link_id, value in document["answers"].items():
         assert answers[link_id] == value
+
+
+def test_odd_item_names_stay_on_one_short_line() -> None:
+    with pytest.raises(IntakeError) as info:
+        validate_answers({"bad\nkey": 1, "x" * 500: 2})
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith('"bad\\nkey": unknown item')
+    assert len(message) < 250
+    assert info.value.link_ids == ["bad\nkey", "x" * 500]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -50,10 +51,7 @@ __all__ = [
 MIN_AGE = 16
 AGE_MESSAGE = "this tool is for ages 16 and over"
 
-#: Top-level keys a case file carries besides ``answers`` (shared/spec/README.md). Only
-#: ``answers`` is input; other top-level keys are metadata and are not read.
-CASE_METADATA_KEYS = frozenset({"id", "source", "summary", "expected", "note"})
-
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.-]{1,60}")
 _NUMBNESS_GATE = "numbness_any"
 _NUMBNESS_AREAS = "numbness_tingling_locations"
 
@@ -66,7 +64,10 @@ class FieldError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.link_id}: {self.message}"
+        # A submitted key can hold anything (newlines, 10 kB): quote and shorten odd ones so
+        # the message stays one readable line.
+        name = self.link_id if _PLAIN_KEY.fullmatch(self.link_id) else _show(self.link_id)
+        return f"{name}: {self.message}"
 
 
 class IntakeError(ValueError):
