@@ -248,3 +248,11 @@ def test_the_parse_cache_returns_exactly_the_parsed_yaml(
     assert read_raw() == fresh  # second call reads it
     files[0].write_text("{not json", encoding="utf-8")
     assert read_raw() == fresh  # a broken cache is ignored (and rewritten)
+
+
+def test_a_published_probability_without_basis_is_rejected() -> None:
+    raw = _raw()
+    rule = next(r for r in raw["red_flags.yaml"]["red_flags"] if r["id"] == "cancer_history")
+    del rule["basis"]
+    with pytest.raises(KnowledgeError, match="basis"):
+        build_knowledge(raw)

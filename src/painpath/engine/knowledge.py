@@ -348,6 +348,8 @@ class RedFlagRule(_Strict):
     def _covers_needs_probability(self) -> RedFlagRule:
         if self.covers and self.post_test_probability is None:
             raise ValueError("'covers' needs a 'post_test_probability'")
+        if self.post_test_probability is not None and not (self.basis or "").strip():
+            raise ValueError("a 'post_test_probability' needs a 'basis' saying where it is from")
         return self
 
 
