@@ -97,7 +97,11 @@ def test_result_and_booking_pages(
 
 
 def test_staff_pages(
-    demo_clinic: None, page: Any, make_record: Callable[[], str], axe_check: Callable[..., Any]
+    demo_clinic: None,
+    page: Any,
+    make_record: Callable[[], str],
+    axe_check: Callable[..., Any],
+    screenshot: Callable[[Any, str], Any],
 ) -> None:
     make_record()
     page.goto("/staff/")
@@ -111,5 +115,6 @@ def test_staff_pages(
     page.locator(".staff-table a").first.click()
     page.wait_for_url(re.compile(r"/staff/intakes/[0-9a-f-]{36}/$"))
     axe_check(page, "staff-intake-detail")
+    screenshot(page, "staff-intake-detail-390px")
     page.goto("/staff/schedule/")
     axe_check(page, "staff-schedule")

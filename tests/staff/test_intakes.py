@@ -165,7 +165,7 @@ def test_every_review_form_error_is_shown_next_to_its_field(
     response = client_for(therapist_user).post(f"/staff/intakes/{record.reference}/", data)
     assert response.status_code == 400
     html = response.content.decode()
-    error_list = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)
+    error_list = re.search(rf'<p class="field-error" id="id_{field}_error">(.*?)</p>', html, re.S)
     assert error_list is not None, html
     assert message in error_list.group(1)
     assert 'aria-describedby="' in html
