@@ -300,3 +300,11 @@ def test_odd_item_names_stay_on_one_short_line() -> None:
     assert message.startswith('"bad\\nkey": unknown item')
     assert len(message) < 250
     assert info.value.link_ids == ["bad\nkey", "x" * 500]
+
+
+def test_huge_lists_are_rejected_quickly_naming_the_item() -> None:
+    [error] = errors_of({"worse_with": ["sitting"] * 100_000})
+    assert error == FieldError("worse_with", 'lists "sitting" more than once')
+    [error] = errors_of({"pain_quality": ["nope"] * 100_000})
+    assert error.link_id == "pain_quality"
+    assert error.message.startswith('unknown codes "nope", "nope", "nope", "nope", "nope", ...;')

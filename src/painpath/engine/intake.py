@@ -116,7 +116,8 @@ def _annotation(item: Item) -> Any:
     code = Literal.__getitem__(item.codes)
     if item.type == "choice":
         return code
-    return Annotated[list[code], Field(strict=True)]  # type: ignore[valid-type]
+    # A list longer than the item's codes must repeat one: stop it before any further work.
+    return Annotated[list[code], Field(strict=True, max_length=len(item.codes))]  # type: ignore[valid-type]
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,9 @@ def _explain(item: Item, value: object) -> str:
     if not isinstance(value, list):
         return f"must be a list of codes from: {_allowed(item)} {got}"
     bad = [v for v in value if not isinstance(v, str) or v not in item.codes]
-    shown = ", ".join(_show(b) for b in bad) or _show(value)
+    if not bad:  # only known codes, but more of them than there are: repeats
+        return _check_lists(item, value) or f"lists too many codes {got}"
+    shown = ", ".join(_show(b) for b in bad[:5]) + (", ..." if len(bad) > 5 else "")
     noun = "code" if len(bad) == 1 else "codes"
     return f"unknown {noun} {shown}; allowed: {_allowed(item)}"
 
@@ -178,7 +181,12 @@ def _unknown_item_message(link_id: str, known: tuple[str, ...]) -> str:
 
 def _check_lists(item: Item, codes: list[str]) -> str | None:
     """Duplicate or wrongly combined codes in a (type-valid) multi answer."""
-    dupes = [c for i, c in enumerate(codes) if c in codes[:i]]
+    seen: set[str] = set()
+    dupes: list[str] = []
+    for code in codes:
+        if code in seen:
+            dupes.append(code)
+        seen.add(code)
     if dupes:
         return f"lists {', '.join(_show(d) for d in dict.fromkeys(dupes))} more than once"
     if len(codes) > 1:
