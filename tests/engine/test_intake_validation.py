@@ -308,3 +308,12 @@ def test_huge_lists_are_rejected_quickly_naming_the_item() -> None:
     [error] = errors_of({"pain_quality": ["nope"] * 100_000})
     assert error.link_id == "pain_quality"
     assert error.message.startswith('unknown codes "nope", "nope", "nope", "nope", "nope", ...;')
+
+
+def test_many_unknown_items_are_all_listed_but_the_message_stays_short() -> None:
+    raw = {f"item_{n:05d}": n for n in range(20_000)}
+    with pytest.raises(IntakeError) as info:
+        validate_answers(raw)
+    assert len(info.value.errors) == 20_000
+    assert str(info.value).endswith("; and 19980 more problems")
+    assert len(str(info.value)) < 2_000

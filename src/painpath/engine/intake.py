@@ -78,9 +78,14 @@ class IntakeError(ValueError):
     ``"pain_now: must be a whole number from 0 to 10 (got 11)"``.
     """
 
+    #: At most this many errors are spelled out in ``str(exc)`` (all are in ``errors``).
+    MAX_SHOWN = 20
+
     def __init__(self, errors: list[FieldError]) -> None:
         self.errors = list(errors)
-        super().__init__("; ".join(str(e) for e in self.errors))
+        shown = "; ".join(str(e) for e in self.errors[: self.MAX_SHOWN])
+        more = len(self.errors) - self.MAX_SHOWN
+        super().__init__(shown + (f"; and {more} more problems" if more > 0 else ""))
 
     @property
     def link_ids(self) -> list[str]:
@@ -238,7 +243,9 @@ def validate_answers(raw: Mapping[str, object]) -> dict[str, AnswerValue]:
         for link_id in sorted(failed):
             item = v.items.get(link_id)
             if item is None:
-                unknown.append(FieldError(link_id, _unknown_item_message(link_id, tuple(v.items))))
+                # Suggestions cost a fuzzy match each: only for the first few unknown items.
+                known = tuple(v.items) if len(unknown) < 10 else ()
+                unknown.append(FieldError(link_id, _unknown_item_message(link_id, known)))
             else:
                 errors[link_id] = _explain(item, data[link_id])
 
