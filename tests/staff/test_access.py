@@ -116,3 +116,27 @@ def test_signing_out_needs_a_post_and_ends_the_session(therapist_user: User) -> 
     assert client.get("/staff/logout/").status_code == 405
     assert client.post("/staff/logout/").status_code == 302
     assert client.get("/staff/intakes/").status_code == 302
+
+
+#: Staff pages that show no patient data, so write no audit event.
+_NO_PATIENT_DATA = {"login", "logout", "home"}
+
+
+def test_every_staff_page_with_patient_data_writes_an_audit_event(
+    therapist_user: User, make_intake: MakeIntake
+) -> None:
+    from django.urls import reverse
+
+    from painpath.staff import urls
+
+    record = make_intake()
+    client = client_for(therapist_user)
+    patterns = [p for p in urls.urlpatterns if p.name and p.name not in _NO_PATIENT_DATA]
+    assert patterns  # read from the URL conf, so a page added later is covered too
+    for pattern in patterns:
+        needs_reference = "<uuid:reference>" in str(pattern.pattern)
+        kwargs = {"reference": record.reference} if needs_reference else {}
+        before = AuditEvent.objects.count()
+        response = client.get(reverse(f"staff:{pattern.name}", kwargs=kwargs))
+        assert response.status_code == 200, pattern.name
+        assert AuditEvent.objects.count() > before, f"staff:{pattern.name} wrote no audit event"
