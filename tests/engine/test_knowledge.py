@@ -256,3 +256,9 @@ def test_a_published_probability_without_basis_is_rejected() -> None:
     del rule["basis"]
     with pytest.raises(KnowledgeError, match="basis"):
         build_knowledge(raw)
+
+
+def test_the_engine_reports_unknowns_over_exactly_the_spec_items() -> None:
+    from painpath.engine.engine import CORE_ITEMS
+
+    assert CORE_ITEMS == tuple(ITEMS)
