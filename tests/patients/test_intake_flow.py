@@ -346,3 +346,15 @@ def test_a_radio_answer_can_be_taken_back_to_unknown(wizard: Wizard) -> None:
     assert "sex" not in IntakeDraft.objects.get().answers
     html = wizard.client.get("/start/step/1/").content.decode()
     assert 'id="sex-unsure"' in html
+
+
+def test_a_warning_sign_ticked_just_before_going_back_is_acted_on_at_once(
+    wizard: Wizard,
+) -> None:
+    wizard.start()
+    wizard.post_step(1, {"age": 44})
+    wizard.post_step(2, {"pain_locations": ["low_back_center"]})
+    number = step_number("bladder_change")
+    response = wizard.post_step(number, {"bladder_change": True}, action="back")
+    assert re.match(r"^/r/[A-Za-z0-9_-]{43}/$", response["Location"])
+    assert IntakeRecord.objects.get().triage_level == "emergency"

@@ -160,7 +160,6 @@ def _step_context(
         "has_previous": wizard.previous_index(index, draft.answers) is not None,
         # Once every step has been seen, a changed answer can go straight back to the review.
         "can_review": draft.furthest_step >= wizard.review_index(),
-        "submission_key": draft.submission_key,
     }
 
 
@@ -186,8 +185,7 @@ def step(request: HttpRequest, number: int) -> HttpResponse:
 
     key = _draft_key(request) or ""
     form = read_step(the_step, request.POST, items)
-    going_back = request.POST.get("action") == "back"
-    if going_back:
+    if request.POST.get("action") == "back":
         # Keep what can be kept; a half-typed number must not block going back.
         try:
             saved = services.save_step(draft, form.answers, form.cleared, lambda a: 0)
@@ -195,7 +193,7 @@ def step(request: HttpRequest, number: int) -> HttpResponse:
             saved = draft.answers
         previous = wizard.previous_index(index, saved)
         target = _step_url(previous) if previous is not None else reverse("patients:start")
-        return _keep_cookie(redirect(target), key)
+        return _after_save(draft, saved, key, target)
 
     if form.is_valid:
         try:
@@ -210,15 +208,23 @@ def step(request: HttpRequest, number: int) -> HttpResponse:
     if not form.is_valid:
         context = _step_context(draft, index, form.raw, form.errors)
         return render(request, "patients/step.html", context, status=200)
+    if request.POST.get("action") == "review" and draft.furthest_step >= wizard.review_index():
+        return _after_save(draft, saved, key, reverse("patients:review"))
+    return _after_save(draft, saved, key, _step_url(wizard.next_index(index, saved)))
 
+
+def _after_save(draft: IntakeDraft, saved: dict[str, Any], key: str, target: str) -> HttpResponse:
+    """Screen the saved answers for red flags before going on to ``target``.
+
+    Runs after Back too: a warning sign ticked just before going back must not wait until the
+    person comes forward again (they might close the tab instead).
+    """
     screening = services.screen(saved, draft.acknowledged_flags)
     if screening.interrupt == "emergency":
         return _result_redirect(services.submit_draft(draft))
     if screening.interrupt == "urgent":
         return _keep_cookie(redirect("patients:check"), key)
-    if request.POST.get("action") == "review" and draft.furthest_step >= wizard.review_index():
-        return _keep_cookie(redirect("patients:review"), key)
-    return _keep_cookie(redirect(_step_url(wizard.next_index(index, saved))), key)
+    return _keep_cookie(redirect(target), key)
 
 
 @never_cache
