@@ -167,6 +167,8 @@ PAINPATH_BASE_URL = config.env_list("PAINPATH_BASE_URL", ["http://127.0.0.1:8000
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django logs 4xx paths; private links (/r/<token>/, /appointments/<token>/) are redacted.
+    "filters": {"private_links": {"()": "painpath.audit.logging.RedactPrivateLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["private_links"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
