@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import secrets
 
 import pypdf
 import pytest
@@ -206,7 +207,8 @@ def test_too_many_checkins_from_one_address_are_refused_keeping_the_answers(
     client: Client, patient, settings
 ) -> None:
     settings.PAINPATH_CHECKIN_RATE = "2/h"
-    addr = {"REMOTE_ADDR": "203.0.113.77"}
+    # A fresh documentation-range address: the rate-limit counters live in the shared cache.
+    addr = {"REMOTE_ADDR": f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}"}
     for _ in range(2):
         assert client.post(patient.checkin_url, checkin_data(), **addr).status_code == 302
     response = client.post(patient.checkin_url, checkin_data(pain_now=7), **addr)

@@ -386,8 +386,12 @@ def plan_exercise(
     )
 
 
-def _percent(p: float) -> str:
-    return f"{round(p * 100)}%"
+#: How the start is explained to the person, by irritability (plain words, no jargon).
+_START_WORDS: Mapping[Irritability, str] = {
+    "high": "your pain is easily stirred up right now, so the start is gentle.",
+    "moderate": "some activities stir up your pain, so the start is moderate.",
+    "low": "your pain is settled enough for a normal start.",
+}
 
 
 # --------------------------------------------------------------------------- the builder
@@ -457,11 +461,8 @@ def build_plan(
         exercises = _choose_exercises(lib, ctx, leading, irritability, level)
         causes = ", ".join(c.name for c in leading) or "non-specific back or hip pain"
         note = (
-            f"Exercises chosen for the likely causes ({causes}) and started at level {level} "
-            f"of 4 because your pain is {irritability}ly irritable right now."
-            if irritability != "low"
-            else f"Exercises chosen for the likely causes ({causes}), started at level {level} "
-            "of 4."
+            f"Exercises chosen for the likely causes ({causes}), starting at level {level} "
+            f"of 4: {_START_WORDS[irritability]}"
         )
 
     advice = _choose_advice(lib, ctx, triage.level, withheld, bmi)
