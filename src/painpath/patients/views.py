@@ -122,7 +122,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     """Begin or resume an intake. GET shows the choice; POST ``action=new|resume`` acts."""
     draft = _current_draft(request)
@@ -164,7 +164,7 @@ def _step_context(
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def step(request: HttpRequest, number: int) -> HttpResponse:
     """One step of the intake (``number`` is 1-based). POST ``action=next|back|review``."""
     draft = _current_draft(request)
@@ -228,7 +228,7 @@ def _after_save(draft: IntakeDraft, saved: dict[str, Any], key: str, target: str
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def check(request: HttpRequest) -> HttpResponse:
     """Urgent advice in the middle of the intake. POST ``action=continue|finish``."""
     draft = _current_draft(request)
@@ -272,7 +272,7 @@ class ReviewForm(forms.Form):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review(request: HttpRequest) -> HttpResponse:
     """Check the answers, optionally give an email, and send (idempotent)."""
     draft = _current_draft(request)
