@@ -40,6 +40,8 @@ def test_the_schedule_lists_the_local_days_appointments_only(
     assert html.index("Early Eve") < html.index("Late Lee")
     assert "Next Day Ned" not in html
     assert "20:30" in html  # shown in the clinic's time, not UTC
+    assert 'href="?date=2026-03-02" rel="prev"' in html
+    assert 'href="?date=2026-03-04" rel="next"' in html
     event = AuditEvent.objects.get(action="appointment.list")
     assert event.user == front_desk_user
     assert sorted(event.detail["appointments"]) == sorted([str(late.id), str(morning.id)])

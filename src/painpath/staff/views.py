@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -114,9 +115,12 @@ def intake_detail(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
 def schedule(request: HttpRequest) -> HttpResponse:
     form = DayForm(request.GET or None)
     schedules = services.day_schedules(request.user, request, form.day())
+    shown = schedules[0].day if schedules else None
     context = {
         "form": form,
         "schedules": schedules,
         "show_intake_links": can_view_intakes(request),
+        "previous_day": shown - dt.timedelta(days=1) if shown else None,
+        "next_day": shown + dt.timedelta(days=1) if shown else None,
     }
     return render(request, "staff/schedule.html", context)
