@@ -111,3 +111,31 @@ def test_booking_errors_are_shown_next_to_their_fields_in_the_browser(
     assert page.locator("#id_email").get_attribute("aria-invalid") == "true"
     axe_check(page, "booking-errors")
     assert Appointment.objects.count() == 0
+
+
+def _tab_to(page: Any, selector: str, limit: int = 60) -> None:
+    """Press Tab until the focused element matches ``selector`` (fails after ``limit``)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} was not reached with the Tab key")
+
+
+def test_booking_works_with_the_keyboard_alone(
+    demo_clinic: None, page: Any, make_record: Callable[[], str]
+) -> None:
+    token = make_record()
+    page.goto(f"/r/{token}/book/")
+    _tab_to(page, ".slot-list a")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/book/details/\?slot="))
+    _tab_to(page, "#id_name")
+    page.keyboard.type("Kim Keyboard")
+    page.keyboard.press("Tab")
+    page.keyboard.type("kim@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type("+1 555 0166")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/book/done/$"))
+    assert Appointment.objects.get().patient.name == "Kim Keyboard"
