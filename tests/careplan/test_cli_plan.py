@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+from careplan.helpers import CASES_DIR
 from painpath.cli import main
 
-CASE = "/work/shared/cases/case-010.json"
+CASE = str(CASES_DIR / "case-010.json")
 
 
 def test_json_lists_triage_exercises_and_advice(capsys) -> None:
@@ -33,7 +34,7 @@ def test_pdf_to_a_file(tmp_path) -> None:
 
 
 def test_emergency_case_plan_has_no_exercises(capsys) -> None:
-    assert main(["plan", "/work/shared/cases/case-006.json", "--format", "json"]) == 0
+    assert main(["plan", str(CASES_DIR / "case-006.json"), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["triage"]["level"] == "emergency"
     assert data["exercises"] == []
