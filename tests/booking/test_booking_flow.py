@@ -408,3 +408,24 @@ def test_too_many_attempts_from_one_address_are_slowed_down_keeping_the_details(
     # Another address still books.
     other = Client(REMOTE_ADDR="198.51.100.9")
     assert other.post(f"/r/{token}/book/details/", good).status_code == 302
+
+
+def test_each_booking_page_with_its_css_and_script_stays_under_200_kb(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake()
+    client = Client()
+    assets = sum(
+        len(b"".join(client.get(f"/static/painpath/{name}").streaming_content))  # type: ignore[attr-defined]
+        for name in ("site.css", "painpath.js")
+    )
+    slot = encode_slot(setup.sam.id, local("2026-03-03", "09:00"))
+    pages = [
+        client.get(f"/r/{token}/book/"),
+        client.get(f"/r/{token}/book/details/?slot={slot}"),
+    ]
+    client.post(f"/r/{token}/book/details/", {"slot": slot, **contact()})
+    pages.append(client.get(f"/r/{token}/book/done/"))
+    for response in pages:
+        assert response.status_code == 200
+        assert len(response.content) + assets < 200_000
