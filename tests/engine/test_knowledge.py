@@ -261,4 +261,4 @@ def test_a_published_probability_without_basis_is_rejected() -> None:
 def test_the_engine_reports_unknowns_over_exactly_the_spec_items() -> None:
     from painpath.engine.engine import CORE_ITEMS
 
-    assert CORE_ITEMS == tuple(ITEMS)
+    assert tuple(ITEMS) == CORE_ITEMS

@@ -69,10 +69,11 @@ def assess(
     answers: Mapping[str, Any] = _validate(raw) if validate else raw
     kb = knowledge or load_knowledge()
 
-    prepared = kb.prepare(answers)  # every named feature evaluated once
-    fired = triage.screen(kb, prepared)
-    ranked = ranking.rank(kb, prepared, fired)
-    tri = triage.decide(kb, prepared, fired, ranked)
+    # Every rule and finding expression, evaluated once by the generated evaluator.
+    evaluation = kb.evaluate(answers)
+    fired = triage.screen(kb, answers, evaluation)
+    ranked = ranking.rank(kb, answers, fired, evaluation)
+    tri = triage.decide(kb, answers, fired, ranked, evaluation)
     return Assessment(
         triage=tri,
         conditions=ranked,

@@ -51,12 +51,16 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from painpath.engine.assessment import Evidence
+from painpath.engine.compiler import Evaluator, build_evaluator
 
 #: Version of the clinical content; bump whenever a number, rule or text in data/ changes.
 KNOWLEDGE_VERSION = "2026.11.30-1"
 
 #: Evaluated expression: an answer-dict -> True / False / None (unknown).
 Predicate = Callable[[Mapping[str, Any]], bool | None]
+
+#: Indices of the (red-flag rules, routine rules, atoms) that are true for one intake.
+Evaluation = tuple[list[int], list[int], list[int]]
 
 DATA_PACKAGE = "painpath.engine.data"
 FILES = ("conditions.yaml", "features.yaml", "likelihoods.yaml", "red_flags.yaml")
@@ -448,6 +452,24 @@ class Knowledge:
     multi_item_atoms: tuple[tuple[int, frozenset[str]], ...] = ()
     # age (or None) -> prior log-odds per model; filled lazily by ranking (derived data only)
     prior_cache: dict[Any, tuple[float, ...]] = field(default_factory=dict, compare=False)
+    # Every expression above, generated into one function (see compiler.py): the fast path.
+    evaluator: Evaluator | None = field(default=None, compare=False)
+    evaluator_source: str = field(default="", compare=False, repr=False)
+
+    def evaluate(self, answers: Mapping[str, Any]) -> Evaluation:
+        """Indices of the red-flag rules, routine rules and atoms that are true for ``answers``.
+
+        Same results as testing ``red_flags[i].test``, ``routine[i].test`` and
+        :meth:`true_atoms` on the prepared answers, in one generated function.
+        """
+        if self.evaluator is None:  # pragma: no cover - always set by build_knowledge
+            prepared = self.prepare(answers)
+            return (
+                [i for i, r in enumerate(self.red_flags) if r.test(prepared) is True],
+                [i for i, r in enumerate(self.routine) if r.test(prepared) is True],
+                self.true_atoms(prepared),
+            )
+        return self.evaluator(answers)
 
     def prepare(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of ``answers`` with every feature evaluated once (keys ``"$feature"``).
@@ -715,6 +737,7 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
     atom_index: dict[str, int] = {}  # canonical expression text -> atom index
     atoms: list[Predicate] = []
     atom_reads: list[frozenset[str] | None] = []
+    atom_exprs: list[Expr] = []
     for m in lik.models:
         if m.condition not in conditions:
             raise KnowledgeError(
@@ -739,6 +762,7 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
             if canon not in atom_index:
                 atom_index[canon] = len(atoms)
                 atoms.append(test)
+                atom_exprs.append(f.when)
                 atom_reads.append(_skip_set(f.when, feature_defs))
             compiled.append(
                 CompiledFinding(
@@ -819,6 +843,12 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
             )
         )
 
+    evaluator, evaluator_source = build_evaluator(
+        [(f.id, f.when) for f in feature_defs.values()],
+        [r.rule.when for r in red],
+        [r.rule.when for r in routine],
+        atom_exprs,
+    )
     return Knowledge(
         version=version,
         conditions=conditions,
@@ -840,6 +870,8 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
         multi_item_atoms=tuple(
             (i, r or frozenset()) for i, r in enumerate(atom_reads) if r is None or len(r) != 1
         ),
+        evaluator=evaluator,
+        evaluator_source=evaluator_source,
     )
 
 

@@ -48,7 +48,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from painpath.engine.assessment import Evidence, RankedCondition
-from painpath.engine.knowledge import CompiledFinding, CompiledModel, CompiledRule, Knowledge
+from painpath.engine.knowledge import (
+    CompiledFinding,
+    CompiledModel,
+    CompiledRule,
+    Evaluation,
+    Knowledge,
+)
 
 #: Probabilities are kept within [P_MIN, P_MAX]: the model never claims certainty.
 P_MIN = 0.0001
@@ -131,6 +137,7 @@ def rank(
     knowledge: Knowledge,
     answers: Mapping[str, Any],
     fired_red_flags: Iterable[CompiledRule] = (),
+    evaluation: Evaluation | None = None,
 ) -> tuple[RankedCondition, ...]:
     """Probability (0..1) of every condition with its evidence, highest first.
 
@@ -138,9 +145,8 @@ def rank(
     passed through ``knowledge.prepare``. ``fired_red_flags`` are the red-flag rules that
     fired (from ``triage.screen``); they set probability floors and the benign-label discount
     described in the module docstring. Ties are broken by the order of ``conditions.yaml``.
+    ``evaluation`` is ``knowledge.evaluate(answers)`` when the caller already has it.
     """
-    if not _is_prepared(knowledge, answers):
-        answers = knowledge.prepare(answers)
     age = answers.get("age")
     fired = tuple(fired_red_flags)
     # condition id -> [(published probability, its rule)] for the fired rules that carry one
@@ -155,7 +161,7 @@ def rank(
     hits: list[list[CompiledFinding]] = [[] for _ in models]
     # Each distinct expression is evaluated once, then credited to every model using it.
     atom_users = knowledge.atom_users
-    for i in knowledge.true_atoms(answers):
+    for i in (evaluation or knowledge.evaluate(answers))[2]:
         for mi, f in atom_users[i]:
             hits[mi].append(f)
 

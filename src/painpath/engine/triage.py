@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from painpath.engine.assessment import RankedCondition, RedFlag, Triage, TriageLevel, urgency_rank
-from painpath.engine.knowledge import CompiledRule, Knowledge, RedFlagRule
+from painpath.engine.knowledge import CompiledRule, Evaluation, Knowledge, RedFlagRule
 
 SELF_CARE_REASON = (
     "No warning signs were reported, nothing suggests an irritated nerve, and the pain is "
@@ -30,15 +30,18 @@ SELF_CARE_REASON = (
 )
 
 
-def screen(knowledge: Knowledge, answers: Mapping[str, Any]) -> tuple[CompiledRule, ...]:
+def screen(
+    knowledge: Knowledge,
+    answers: Mapping[str, Any],
+    evaluation: Evaluation | None = None,
+) -> tuple[CompiledRule, ...]:
     """The red-flag rules (emergency or urgent) that fire for ``answers``, most urgent first.
 
     Order within a level is the order of ``red_flags.yaml``. Independent of the ranking.
-    ``answers`` may be raw or prepared by ``knowledge.prepare``.
+    ``evaluation`` is ``knowledge.evaluate(answers)`` when the caller already has it.
     """
-    if knowledge.feature_plan and knowledge.feature_plan[0][0] not in answers:
-        answers = knowledge.prepare(answers)
-    fired = [r for r in knowledge.red_flags if r.test(answers) is True]
+    red_idx = (evaluation or knowledge.evaluate(answers))[0]
+    fired = [knowledge.red_flags[i] for i in red_idx]
     fired.sort(key=lambda r: urgency_rank(r.rule.level))  # type: ignore[union-attr]  # stable
     return tuple(fired)
 
@@ -53,14 +56,14 @@ def decide(
     answers: Mapping[str, Any],
     fired: Sequence[CompiledRule],
     ranked: Sequence[RankedCondition] = (),
+    evaluation: Evaluation | None = None,
 ) -> Triage:
     """The triage for ``answers`` given the fired red flags (from :func:`screen`).
 
     ``ranked`` (from ``ranking.rank``) is consulted only when no red flag fired, to keep a
     person whose answers fit a condition that needs a clinician out of self-care.
+    ``evaluation`` is ``knowledge.evaluate(answers)`` when the caller already has it.
     """
-    if knowledge.feature_plan and knowledge.feature_plan[0][0] not in answers:
-        answers = knowledge.prepare(answers)
     if fired:
         flags = []
         for r in fired:
@@ -83,7 +86,8 @@ def decide(
                 reasons.append(f.reason)
         return Triage(level=level, reasons=tuple(reasons), red_flags=tuple(flags))
 
-    reasons = [r.rule.reason for r in knowledge.routine if r.test(answers) is True]
+    routine_idx = (evaluation or knowledge.evaluate(answers))[1]
+    reasons = [knowledge.routine[i].rule.reason for i in routine_idx]
     missing = [q for q in knowledge.self_care.required_answers if q.item not in answers]
     if missing:
         reasons.append(
