@@ -80,5 +80,5 @@ def assess(
         answers=dict(answers),
         engine_version=ENGINE_VERSION,
         knowledge_version=kb.version,
-        unknown=tuple(item for item in CORE_ITEMS if item not in answers),
+        unknown=tuple([item for item in CORE_ITEMS if item not in answers]),
     )

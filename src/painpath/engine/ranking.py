@@ -185,7 +185,10 @@ def rank(
         for f in chosen:
             log_odds += f.log_lr
             ev.append(_evidence(f, answers) if f.needs_value else f.evidence)
-        log_odds = min(max(log_odds, _LOGIT_MIN), _LOGIT_MAX)
+        if log_odds < _LOGIT_MIN:
+            log_odds = _LOGIT_MIN
+        elif log_odds > _LOGIT_MAX:
+            log_odds = _LOGIT_MAX
         p = 1.0 / (1.0 + math.exp(-log_odds))
         if anchors and model.condition.id in anchors:
             best = p
