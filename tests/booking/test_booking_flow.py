@@ -62,6 +62,11 @@ def test_later_times_continue_after_the_last_day_shown(
         "Monday 9 March",
     ]
     assert "Earliest times" in html
+    assert re.search(r'value="any"[^>]*checked', html)
+    # Without a therapist in the query, "first available" is the choice shown.
+    html = Client().get(f"/r/{token}/book/?start=2026-03-05").content.decode()
+    assert re.search(r'value="any"[^>]*checked', html)
+    assert re.findall(r"<h3>([^<]+)</h3>", html)[0] == "Thursday 5 March"
 
 
 def test_choosing_a_therapist_lists_only_their_times(

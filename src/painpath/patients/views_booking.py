@@ -198,7 +198,9 @@ def choose(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "patients/booking/unavailable.html", context)
     clinic = appointment_type.clinic
     therapists = _therapists(appointment_type)
-    form = TherapistChoiceForm(request.GET or {"therapist": ANY_THERAPIST}, therapists=therapists)
+    data = request.GET.copy()
+    data.setdefault("therapist", ANY_THERAPIST)
+    form = TherapistChoiceForm(data, therapists=therapists)
     therapist = form.chosen_therapist()
     today = timezone.now().astimezone(clinic.tz).date()
     first = max(form.chosen_start() or today, today)
