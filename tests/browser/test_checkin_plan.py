@@ -55,6 +55,7 @@ def test_checkins_change_the_plan_and_the_chart(
     page.get_by_role("link", name="Check in").click()
     page.wait_for_url(re.compile(r"/checkin$"))
     assert page.input_value("#id_psfs_activity_1") == "Sitting through a film"
+    screenshot(page, "checkin-form-390px")
     axe_check(page, "checkin-form")
     page.go_back()
 

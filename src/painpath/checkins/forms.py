@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 #: Warning signs asked at a check-in: (form field, intake linkId, value recorded when ticked).
 WARNING_SIGN_FIELDS: tuple[tuple[str, str, Any, Any], ...] = (
@@ -111,9 +112,11 @@ class CheckInForm(forms.Form):
         self.period_days = period_days
         done = self.fields["sessions_done"]
         assert isinstance(done, forms.IntegerField)
-        done.label = _("On how many of the last %(days)d days did you do your exercises?") % {
-            "days": period_days
-        }
+        done.label = ngettext(
+            "Did you do your exercises in the last day? Enter 1 for yes, 0 for no.",
+            "On how many of the last %(days)d days did you do your exercises?",
+            period_days,
+        ) % {"days": period_days}
         done.max_value = period_days
         done.validators.append(_max_validator(period_days))
         done.widget.attrs.update({"inputmode": "numeric", "min": 0, "max": period_days})
