@@ -73,3 +73,47 @@ def test_plans_from_the_real_engine_are_safe(answers) -> None:
     plan = build_plan(assessment)
     assert plan.triage_level == assessment.triage.level
     assert_safe(plan, dict(assessment.answers))
+
+
+checkin_values = st.tuples(
+    st.integers(0, 10),
+    st.one_of(st.none(), st.integers(0, 10)),
+    st.one_of(st.none(), st.integers(0, 10)),
+    st.integers(0, 7),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    answers=valid_answers(),
+    conditions=conditions_st,
+    series=st.lists(checkin_values, min_size=1, max_size=8),
+)
+def test_progression_never_brings_in_an_unsuitable_exercise(answers, conditions, series) -> None:
+    from painpath.careplan.progression import CheckIn, progress
+
+    plan = build_plan(make_assessment(answers, conditions, "routine"))
+    checkins: list[CheckIn] = []
+    for i, (now, during, morning, done) in enumerate(series):
+        checkins.append(
+            CheckIn(
+                id=f"c{i}",
+                at=f"2026-01-{i + 1:02d}T09:00:00Z",
+                pain_now=now,
+                pain_during=during,
+                pain_next_morning=morning,
+                sessions_done=done,
+                sessions_planned=7,
+            )
+        )
+        new, decision = progress(plan, checkins)
+        assert decision.action in ("hold", "step_up", "step_down")
+        assert len(new.exercises) == len(plan.exercises)
+        assert len(new.history) == len(plan.history) + 1
+        if decision.action == "hold":
+            assert new.exercises == plan.exercises
+        for item in new.exercises:
+            ex = LIB.exercises[item.id]
+            assert 1 <= item.sets <= ex.dose.max_sets
+            assert LIB.unsuitable_reasons(ex, new.context()) == [], item.id
+        plan = new
