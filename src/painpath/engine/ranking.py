@@ -37,8 +37,9 @@ Model (documented here because clinicians and reviewers should be able to check 
    discount is applied. This keeps, for example, cauda equina syndrome above a plain disc
    herniation when saddle numbness is reported, although a disc is usually its cause.
 
-Everything is precompiled at load time (``knowledge.py``); a call evaluates closures and sums
-logarithms, about 16 conditions x 15 findings.
+Everything is precompiled at load time (``knowledge.py``, ``compiler.py``): a call runs one
+generated function that tests every finding expression once, then sums logarithms for the 16
+conditions.
 """
 
 from __future__ import annotations
@@ -106,21 +107,6 @@ def _choose(hits: list[CompiledFinding]) -> list[CompiledFinding]:
     # Strongest evidence first, so readers see what mattered most; ties in file order.
     chosen.sort(key=lambda f: (-abs(f.log_lr), f.pos))
     return chosen
-
-
-def applied_findings(
-    knowledge: Knowledge, model: CompiledModel, answers: Mapping[str, Any]
-) -> list[CompiledFinding]:
-    """The findings of ``model`` whose LR is applied for ``answers``, strongest first.
-
-    ``answers`` may be raw or prepared (features are evaluated here if missing).
-    """
-    prepared = answers if _is_prepared(knowledge, answers) else knowledge.prepare(answers)
-    return _choose([f for f in model.findings if f.test(prepared) is True])
-
-
-def _is_prepared(knowledge: Knowledge, answers: Mapping[str, Any]) -> bool:
-    return not knowledge.feature_plan or knowledge.feature_plan[0][0] in answers
 
 
 def _evidence(f: CompiledFinding, answers: Mapping[str, Any]) -> Evidence:
