@@ -27,10 +27,33 @@ def test_text_plan_reads_for_a_person(capsys) -> None:
     assert "WARNING SIGNS" in out and "not a diagnosis" in out
 
 
-def test_pdf_to_a_file(tmp_path) -> None:
+def test_pdf_to_a_file_with_the_clinic(tmp_path) -> None:
+    import io
+
+    import pypdf
+
     target = tmp_path / "plan.pdf"
-    assert main(["plan", CASE, "--format", "pdf", "--output", str(target)]) == 0
-    assert target.read_bytes().startswith(b"%PDF-")
+    args = ["plan", CASE, "--format", "pdf", "--output", str(target)]
+    args += ["--clinic-name", "Northside PT", "--clinic-phone", "+1 555 0142"]
+    assert main(args) == 0
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-")
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert "Northside PT" in text and "+1 555 0142" in text
+
+
+def test_pdf_to_stdout_as_bytes(capsysbinary) -> None:
+    assert main(["plan", CASE, "--format", "pdf"]) == 0
+    assert capsysbinary.readouterr().out.startswith(b"%PDF-")
+
+
+def test_plan_reads_the_intake_from_stdin(monkeypatch, capsys) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"answers": {"age": 30, "pain_now": 3}}'))
+    assert main(["plan", "-", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["context"]["answers"]["age"] == 30
 
 
 def test_emergency_case_plan_has_no_exercises(capsys) -> None:
@@ -51,3 +74,5 @@ def test_errors_are_one_line_with_exit_status_2(tmp_path, capsys) -> None:
     out_dir = tmp_path / "nope" / "x.pdf"
     assert main(["plan", CASE, "--format", "pdf", "--output", str(out_dir)]) == 2
     assert "cannot write" in capsys.readouterr().err
+    assert main(["plan", CASE, "--format", "pdf", "--clinic-phone", "1"]) == 2
+    assert "--clinic-name" in capsys.readouterr().err

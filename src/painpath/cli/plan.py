@@ -8,7 +8,7 @@ is read; ``-`` reads standard input). The answers are validated and assessed by 
 * ``--format json``: ``Plan.to_dict()``: the triage level, the exercises (id, name, dose, why,
   source, ...), the advice items and the warning signs.
 * ``--format pdf``: the printable handout; written to ``--output FILE``, or to standard output
-  as bytes.
+  as bytes; ``--clinic-name``/``--clinic-address``/``--clinic-phone`` print the clinic on it.
 
 Exit status: 0 on success; 2 with one line on stderr for bad input (``CLIError``).
 """
@@ -31,7 +31,7 @@ WIDTH = 78
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Register ``CASE``, ``--format`` and ``--output``."""
+    """Register ``CASE``, ``--format``, ``--output`` and the clinic options."""
     parser.add_argument("case", metavar="CASE.json", help='intake document; "-" reads stdin')
     parser.add_argument(
         "--format",
@@ -40,6 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="text for a person (default), json, or pdf (the printable handout)",
     )
     parser.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+    clinic = parser.add_argument_group("clinic printed on the PDF handout")
+    clinic.add_argument("--clinic-name", metavar="NAME", help="the clinic's name")
+    clinic.add_argument("--clinic-address", metavar="TEXT", default="", help="its address")
+    clinic.add_argument("--clinic-phone", metavar="TEXT", default="", help="its phone number")
 
 
 def build_plan_for_file(case: str) -> Plan:
@@ -66,9 +70,14 @@ def run(args: argparse.Namespace) -> int:
     plan = build_plan_for_file(args.case)
     data: bytes
     if args.format == "pdf":
-        from painpath.careplan.pdf import render_pdf
+        from painpath.careplan.pdf import ClinicContact, render_pdf
 
-        data = render_pdf(plan)
+        clinic = None
+        if args.clinic_name:
+            clinic = ClinicContact(args.clinic_name, args.clinic_address, args.clinic_phone)
+        elif args.clinic_address or args.clinic_phone:
+            raise CLIError("--clinic-address and --clinic-phone need --clinic-name")
+        data = render_pdf(plan, clinic=clinic)
     elif args.format == "json":
         data = (json.dumps(plan.to_dict(), indent=2, ensure_ascii=False) + "\n").encode()
     else:
