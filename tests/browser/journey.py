@@ -6,58 +6,20 @@ Answers are given in the spec's vocabulary and typed or ticked through the real 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
+from importlib import resources
 from typing import Any
 
 from painpath.engine.questionnaire import load_questionnaire
 from painpath.patients.forms import NO, NONE_CODE, YES, adds_none_option
 
-#: A disc-related sciatica picture with every warning sign answered "no": a routine result.
-ROUTINE_ANSWERS: dict[str, Any] = {
-    "age": 41,
-    "sex": "male",
-    "pain_locations": ["low_back_left", "buttock_left", "back_thigh_left", "lower_leg_left"],
-    "worst_area": "leg",
-    "saddle_numbness": False,
-    "bladder_change": False,
-    "bowel_incontinence": False,
-    "sexual_dysfunction_new": False,
-    "leg_weakness": "none",
-    "fever_or_chills": False,
-    "feeling_unwell": False,
-    "recent_infection_or_procedure": False,
-    "iv_drug_use": False,
-    "immunosuppressed": False,
-    "history_cancer": False,
-    "unexplained_weight_loss": False,
-    "onset_trigger": ["lifting"],
-    "unable_to_bear_weight": False,
-    "osteoporosis": False,
-    "long_term_steroids": False,
-    "abdominal_pain_or_pulsing": False,
-    "duration_days": 10,
-    "onset": "sudden",
-    "course": "same",
-    "previous_episodes": False,
-    "pain_now": 6,
-    "pain_worst_week": 8,
-    "pain_quality": ["shooting_electric"],
-    "pain_constant": False,
-    "night_pain": "wakes_me_when_moving",
-    "morning_stiffness_minutes": 10,
-    "numbness_any": True,
-    "numbness_tingling_locations": ["lower_leg_left", "foot_left"],
-    "worse_with": ["sitting", "bending_forward", "coughing_sneezing_straining"],
-    "better_with": ["lying_down", "changing_position"],
-    "walking_limited_by_leg_symptoms": False,
-    "limp": False,
-    "daily_posture": "mostly_sitting",
-    "slouching": True,
-    "repetitive_activities": ["none"],
-    "recent_activity_increase": False,
-    "related_conditions": ["none"],
-}
+#: The example intake shipped with the engine (a made-up office worker with sciatica after
+#: lifting; every warning sign answered "no"): a routine result.
+ROUTINE_ANSWERS: dict[str, Any] = json.loads(
+    resources.files("painpath.engine.data").joinpath("example_intake.json").read_text("utf-8")
+)["answers"]
 
 STEP_URL = re.compile(r"/start/step/(\d+)/$")
 RESULT_URL = re.compile(r"/r/([A-Za-z0-9_-]{43})/$")
