@@ -137,3 +137,15 @@ def test_subprocess_error_has_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert_one_line_error(proc.stderr, "bad.json: not valid JSON")
+
+
+def test_output_survives_a_terminal_that_cannot_show_a_character(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from painpath.cli.assess import emit
+
+    buffer = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(buffer, encoding="ascii"))
+    emit("pain ≥ 7 – see a doctor")
+    sys.stdout.flush()
+    assert buffer.getvalue() == b"pain ? 7 ? see a doctor\n"

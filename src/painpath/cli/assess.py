@@ -114,7 +114,11 @@ def answers_from_document(document: object, name: str) -> dict[str, Any]:
 def emit(text: str) -> None:
     """Print ``text`` to stdout; a reader that stops early (``| head``) is not an error."""
     try:
-        print(text)
+        try:
+            print(text)
+        except UnicodeEncodeError:  # a terminal that cannot show a character (e.g. Latin-1)
+            encoding = sys.stdout.encoding or "ascii"
+            print(text.encode(encoding, "replace").decode(encoding))
         sys.stdout.flush()
     except BrokenPipeError:
         # Point stdout at /dev/null so the interpreter's final flush does not fail again.
@@ -131,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
 
     result = assess(answers, validate=False)  # validated just above
     if args.format == "json":
-        emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        emit(json.dumps(result.to_dict(), indent=2))
     else:
         emit(render_text(result))
     return EXIT_OK
