@@ -10,7 +10,7 @@ advice to seek care. The rules and their sources are data (``data/progression.ya
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from painpath.careplan.library import (
@@ -208,7 +208,6 @@ class Plan:
     library_version: str
     history: tuple[Decision, ...] = ()
     disclaimer: str = DISCLAIMER
-    extras: Mapping[str, Any] = field(default_factory=dict)
 
     def context(self) -> Context:
         """The :class:`Context` suitability is judged in."""
