@@ -9,87 +9,23 @@ from typing import Any
 
 import pytest
 
-from painpath.engine.questionnaire import Step, load_questionnaire
+from painpath.engine.questionnaire import load_questionnaire
+
+from .journey import ROUTINE_ANSWERS, STEP_URL, fill_step, step_with_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-#: The same routine picture as the server tests use (kept apart: browser tests import no tests).
-ROUTINE: dict[str, Any] = {
-    "age": 41,
-    "sex": "male",
-    "pain_locations": ["low_back_left", "buttock_left", "back_thigh_left", "lower_leg_left"],
-    "worst_area": "leg",
-    "saddle_numbness": False,
-    "bladder_change": False,
-    "bowel_incontinence": False,
-    "sexual_dysfunction_new": False,
-    "leg_weakness": "none",
-    "fever_or_chills": False,
-    "feeling_unwell": False,
-    "recent_infection_or_procedure": False,
-    "iv_drug_use": False,
-    "immunosuppressed": False,
-    "history_cancer": False,
-    "unexplained_weight_loss": False,
-    "onset_trigger": ["lifting"],
-    "unable_to_bear_weight": False,
-    "osteoporosis": False,
-    "long_term_steroids": False,
-    "abdominal_pain_or_pulsing": False,
-    "duration_days": 10,
-    "onset": "sudden",
-    "course": "same",
-    "previous_episodes": False,
-    "pain_now": 6,
-    "pain_worst_week": 8,
-    "pain_quality": ["shooting_electric"],
-    "pain_constant": False,
-    "night_pain": "wakes_me_when_moving",
-    "morning_stiffness_minutes": 10,
-    "numbness_any": True,
-    "numbness_tingling_locations": ["lower_leg_left", "foot_left"],
-    "worse_with": ["sitting", "bending_forward", "coughing_sneezing_straining"],
-    "better_with": ["lying_down", "changing_position"],
-    "walking_limited_by_leg_symptoms": False,
-    "limp": False,
-    "daily_posture": "mostly_sitting",
-    "slouching": True,
-    "repetitive_activities": ["none"],
-    "recent_activity_increase": False,
-    "related_conditions": ["none"],
-}
-
-
-def _fill_step(page: Any, step: Step, answers: Mapping[str, Any]) -> None:
-    """Answer the step's questions in the page, as a person would (clicks and typing)."""
-    for item in step.items:
-        if item.link_id not in answers:
-            continue
-        value = answers[item.link_id]
-        if item.type == "integer":
-            page.fill(f"#{item.link_id}", str(value))
-        elif item.type == "boolean":
-            page.check(f"#{item.link_id}-{'yes' if value else 'no'}")
-        elif item.type == "choice":
-            page.check(f"#{item.link_id}-{value}")
-        else:
-            for code in value:
-                page.check(f"#{item.link_id}-{code}")
-
-
-def _current_step(page: Any) -> Step | None:
-    match = re.search(r"/start/step/(\d+)/$", page.url)
-    return load_questionnaire().steps[int(match.group(1)) - 1] if match else None
-
 
 def _answer_until_not_a_step(page: Any, answers: Mapping[str, Any], check: Any = None) -> None:
+    """Answer step after step (checking each page first, when asked) until another page."""
     for _ in range(len(load_questionnaire().steps) + 1):
-        step = _current_step(page)
-        if step is None:
+        match = STEP_URL.search(page.url)
+        if not match:
             return
-        _fill_step(page, step, answers)
+        number = int(match.group(1))
+        fill_step(page, number, answers)
         if check is not None:
-            check(page, f"step-{step.id}")
+            check(page, f"step-{load_questionnaire().steps[number - 1].id}")
         page.click("button[value=next]")
         page.wait_for_load_state()
 
@@ -113,7 +49,7 @@ def test_full_journey_to_a_routine_result(
             if name == "step-where_it_hurts":
                 screenshot(pg, "intake-body-map-390px")
 
-    _answer_until_not_a_step(page, ROUTINE, check_once)
+    _answer_until_not_a_step(page, ROUTINE_ANSWERS, check_once)
     assert page.url.endswith("/start/review/")
     axe_check(page, "review")
     page.fill("#id_email", "")
@@ -227,12 +163,7 @@ def test_the_body_map_works_with_the_keyboard(page: Any) -> None:
 def test_a_follow_up_question_appears_only_when_it_applies(page: Any) -> None:
     page.goto("/start/")
     page.click("text=Start the questions")
-    number = (
-        load_questionnaire().steps.index(
-            load_questionnaire().step_of("numbness_tingling_locations")
-        )
-        + 1
-    )
+    number = step_with_item("numbness_tingling_locations")
     for _ in range(number - 1):
         page.click("button[value=next]")
         page.wait_for_load_state()
@@ -282,12 +213,7 @@ def test_without_javascript_every_question_is_reachable(browser: Any, live_url: 
         page = context.new_page()
         page.goto("/start/")
         page.click("text=Start the questions")
-        number = (
-            load_questionnaire().steps.index(
-                load_questionnaire().step_of("numbness_tingling_locations")
-            )
-            + 1
-        )
+        number = step_with_item("numbness_tingling_locations")
         for _ in range(number - 1):
             page.click("button[value=next]")
             page.wait_for_load_state()
