@@ -96,6 +96,7 @@ def tiny(red_flags: list[dict[str, Any]] | None = None) -> Knowledge:
             ],
         },
         "red_flags.yaml": {
+            "concern_floor": {"probability": 0.1, "source": "s", "basis": "b"},
             "red_flags": red_flags or [],
             "routine": [],
             "self_care": {
@@ -241,4 +242,35 @@ def test_probabilities_stay_inside_the_model_bounds() -> None:
         assert 0.0 < p < 1.0
     assert math.isclose(
         probs(kb, {"limp": True, "onset": "sudden"})["benign"], p_from_odds(0.25 * 20 * 3)
+    )
+
+
+def test_a_serious_condition_named_by_a_fired_rule_is_shown_at_least_at_the_concern_floor() -> None:
+    rule = {
+        "id": "unwell_rule",
+        "level": "urgent",
+        "when": {"item": "feeling_unwell", "is": True},
+        "conditions": ["serious"],
+        "reason": "r",
+        "source": "s",
+    }
+    kb = tiny([rule])
+    # Bayes: 0.01 -> odds 0.0101 x 3 = 0.0303 (p 0.029) < floor 0.1
+    answers = {"feeling_unwell": True}
+    ranked = rank(kb, answers, screen(kb, answers))
+    p = {rc.id: rc.probability for rc in ranked}
+    assert p["serious"] == pytest.approx(0.1)
+    assert p["benign"] == pytest.approx(0.2 * 0.9)
+    serious = next(rc for rc in ranked if rc.id == "serious")
+    assert (
+        "rule this out" in serious.evidence[0].text and "unwell_rule" in serious.evidence[0].source
+    )
+    # Above the floor, the Bayesian probability stands.
+    answers = {"feeling_unwell": True, "fever_or_chills": True, "age": 70}
+    assert probs(kb, answers)["serious"] == pytest.approx(p_from_odds(0.05 / 0.95 * 12))
+
+
+def test_the_floor_needs_a_fired_rule() -> None:
+    assert probs(tiny(), {"feeling_unwell": True})["serious"] == pytest.approx(
+        p_from_odds(0.01 / 0.99 * 3)
     )

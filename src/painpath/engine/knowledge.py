@@ -54,7 +54,7 @@ from painpath.engine.assessment import Evidence
 from painpath.engine.compiler import Evaluator, build_evaluator
 
 #: Version of the clinical content; bump whenever a number, rule or text in data/ changes.
-KNOWLEDGE_VERSION = "2026.11.30-1"
+KNOWLEDGE_VERSION = "2026.11.30-2"
 
 #: Evaluated expression: an answer-dict -> True / False / None (unknown).
 Predicate = Callable[[Mapping[str, Any]], bool | None]
@@ -384,7 +384,23 @@ class SelfCare(_Strict):
     referral_source: str
 
 
+class ConcernFloor(_Strict):
+    """The least probability shown for a serious condition that a fired red flag names.
+
+    Not a measured frequency: it is the level of suspicion at which the red-flag framework
+    sends the person to a doctor to rule the condition out, applied so that such a condition
+    is always visible near the top of the list (see ``ranking.py``).
+    """
+
+    probability: float = Field(gt=0, lt=0.5)
+    source: str
+    basis: str
+
+    _blank = field_validator("source", "basis")(_nonblank)
+
+
 class _RedFlagsFile(_Strict):
+    concern_floor: ConcernFloor
     red_flags: tuple[RedFlagRule, ...]
     routine: tuple[RoutineRule, ...]
     self_care: SelfCare
@@ -436,6 +452,7 @@ class Knowledge:
     red_flags: tuple[CompiledRule, ...]
     routine: tuple[CompiledRule, ...]
     self_care: SelfCare
+    concern_floor: ConcernFloor
     lr_floor: float
     lr_ceiling: float
     likelihood_source: str
@@ -857,6 +874,7 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
         red_flags=tuple(red),
         routine=tuple(routine),
         self_care=flags.self_care,
+        concern_floor=flags.concern_floor,
         lr_floor=lik.lr_floor,
         lr_ceiling=lik.lr_ceiling,
         likelihood_source=lik.source,

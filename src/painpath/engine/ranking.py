@@ -29,7 +29,12 @@ Model (documented here because clinicians and reviewers should be able to check 
    LRs from a tiny prior can understate it. Caveat: the remaining LRs were estimated in
    general back-pain populations and may be smaller within the flagged population, so an
    anchored figure is an upper estimate; it only orders the list, and triage does not use it.
-6. **Serious conditions come before benign labels.** The benign labels (the common causes and
+6. **A serious condition a red flag names is always visible.** Every serious condition named
+   by a fired red-flag rule is shown with at least the concern floor of ``red_flags.yaml``
+   (10%): not a measured frequency but the level of suspicion at which the rule sends the
+   person to a doctor to rule it out (a testing threshold in the sense of Pauker & Kassirer,
+   NEJM 1980). Ties at the floor go to the higher probability before the floor.
+7. **Serious conditions come before benign labels.** The benign labels (the common causes and
    the specific ones) mean "this explains the pain, and nothing serious is going on". When a
    red-flag rule has fired and names serious conditions, the probability of each benign label
    is multiplied by ``1 - max(P(serious condition named by a fired rule))``: the benign
@@ -206,6 +211,7 @@ def rank(
         probs.append(p)
         evidence.append(tuple(ev))
 
+    bayes = list(probs)  # before floors and discounts: breaks ties among floored conditions
     if fired:
         serious_flagged = {
             cid
@@ -213,6 +219,30 @@ def rank(
             for cid in rule.rule.conditions  # type: ignore[union-attr]
             if knowledge.conditions[cid].category == "serious"
         }
+        floor = knowledge.concern_floor.probability
+        for mi, m in enumerate(models):
+            if m.condition.id in serious_flagged and probs[mi] < floor:
+                p = probs[mi]
+                rules = [
+                    r.rule.id
+                    for r in fired
+                    if m.condition.id in r.rule.conditions  # type: ignore[union-attr]
+                ]
+                evidence[mi] = (
+                    Evidence(
+                        link_id=next(
+                            (r.answers[0] for r in fired if r.rule.id == rules[0] and r.answers),
+                            "",
+                        ),
+                        code=None,
+                        effect="for",
+                        likelihood_ratio=(floor / (1 - floor)) / (p / (1 - p)),
+                        text="a warning sign you reported means a doctor should rule this out",
+                        source=f"{knowledge.concern_floor.source} [rules {', '.join(rules)}]",
+                    ),
+                    *evidence[mi],
+                )
+                probs[mi] = floor
         if serious_flagged:
             keep = 1.0 - max(
                 probs[mi] for mi, m in enumerate(models) if m.condition.id in serious_flagged
@@ -221,8 +251,9 @@ def rank(
                 if m.condition.category != "serious":
                     probs[mi] *= keep
 
-    # Models are in the order of conditions.yaml, which breaks exact ties.
-    ranked = sorted(range(len(models)), key=lambda mi: (-probs[mi], mi))
+    # Exact ties (e.g. several conditions at the concern floor) go to the higher probability
+    # before floors, then to the order of conditions.yaml.
+    ranked = sorted(range(len(models)), key=lambda mi: (-probs[mi], -bayes[mi], mi))
     return tuple(
         RankedCondition(
             id=models[mi].condition.id,
