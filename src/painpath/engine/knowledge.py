@@ -456,9 +456,10 @@ class Knowledge:
     lr_floor: float
     lr_ceiling: float
     likelihood_source: str
-    # Per-call evaluation plan: features in definition order (key in the prepared answers,
-    # predicate), then the distinct finding expressions ("atoms") and, per atom, the
-    # (model index, finding) pairs that use it.
+    # Reference evaluation path (closures; tests check the generated evaluator against it):
+    # features in definition order (key in the prepared answers, predicate), then the
+    # distinct finding expressions ("atoms") and, per atom, the (model index, finding) pairs
+    # that use it. The ranking always uses `atom_users` to credit true atoms to models.
     # A feature or atom whose items are all unanswered cannot be true (the grammar's only
     # operator that is definite on a missing item is `answered`, and those are always
     # evaluated), so each carries the items it reads and is skipped when none is present.
