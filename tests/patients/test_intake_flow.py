@@ -83,15 +83,12 @@ def test_back_keeps_the_answers_of_both_steps(wizard: Wizard) -> None:
 def test_back_with_a_half_typed_number_still_goes_back_and_keeps_the_rest(wizard: Wizard) -> None:
     wizard.start()
     wizard.post_step(1, {"age": 30})
-    number = step_number("duration_days")
-    draft = IntakeDraft.objects.get()
-    draft.furthest_step = number - 1
-    draft.save()
+    number = wizard.unlock("duration_days")
     response = wizard.client.post(
         f"/start/step/{number}/", {"action": "back", "duration_days": "1o", "onset": "sudden"}
     )
     assert response.status_code == 302
-    draft.refresh_from_db()
+    draft = IntakeDraft.objects.get()
     assert draft.answers["onset"] == "sudden"
     assert "duration_days" not in draft.answers
 
@@ -122,12 +119,9 @@ def test_unanswered_questions_stay_unknown_not_no(wizard: Wizard) -> None:
 
 def test_none_of_these_is_stored_as_an_empty_list(wizard: Wizard) -> None:
     wizard.start()
-    number = step_number("worse_with")
-    draft = IntakeDraft.objects.get()
-    draft.furthest_step = number - 1
-    draft.save()
+    number = wizard.unlock("worse_with")
     wizard.client.post(f"/start/step/{number}/", {"action": "next", "worse_with": "__none__"})
-    draft.refresh_from_db()
+    draft = IntakeDraft.objects.get()
     assert draft.answers["worse_with"] == []
     html = wizard.client.get(f"/start/step/{number}/").content.decode()
     assert re.search(r'id="worse_with-none"[^>]*checked', html)
@@ -137,14 +131,11 @@ def test_numbness_areas_are_dropped_when_the_person_then_answers_no_numbness(
     wizard: Wizard,
 ) -> None:
     wizard.start()
-    number = step_number("numbness_any")
-    draft = IntakeDraft.objects.get()
-    draft.furthest_step = number - 1
-    draft.save()
+    number = wizard.unlock("numbness_any")
     wizard.post_step(
         number, {"numbness_any": True, "numbness_tingling_locations": ["foot_left", "foot_right"]}
     )
-    draft.refresh_from_db()
+    draft = IntakeDraft.objects.get()
     # Stored in the questionnaire's region order, however they were ticked.
     assert draft.answers["numbness_tingling_locations"] == ["foot_left", "foot_right"]
     # Back to the step: the areas are still ticked (no script: they stay in the form)...
@@ -159,7 +150,7 @@ def test_numbness_areas_are_dropped_when_the_person_then_answers_no_numbness(
             "numbness_tingling_locations": ["foot_left", "foot_right"],
         },
     )
-    draft.refresh_from_db()
+    draft = IntakeDraft.objects.get()
     assert draft.answers["numbness_any"] is False
     assert "numbness_tingling_locations" not in draft.answers
     outcome = services.submit_draft(draft)
@@ -168,10 +159,7 @@ def test_numbness_areas_are_dropped_when_the_person_then_answers_no_numbness(
 
 def test_a_follow_up_on_the_same_step_carries_its_condition_for_the_script(wizard: Wizard) -> None:
     wizard.start()
-    number = step_number("numbness_tingling_locations")
-    draft = IntakeDraft.objects.get()
-    draft.furthest_step = number - 1
-    draft.save()
+    number = wizard.unlock("numbness_tingling_locations")
     html = wizard.client.get(f"/start/step/{number}/").content.decode()
     assert 'data-show-when="{&quot;item&quot;:&quot;numbness_any&quot;' in html
     assert "Answer this only if you answered “Yes”" in html
@@ -276,10 +264,7 @@ def test_a_cauda_equina_answer_stops_the_intake_with_emergency_advice(wizard: Wi
 def test_an_urgent_answer_shows_urgent_advice_with_a_choice_to_go_on(wizard: Wizard) -> None:
     wizard.start()
     wizard.post_step(1, {"age": 35, "sex": "male"})
-    number = step_number("iv_drug_use")
-    draft = IntakeDraft.objects.get()
-    draft.furthest_step = number - 1
-    draft.save()
+    number = wizard.unlock("iv_drug_use")
     response = wizard.post_step(
         number, {"fever_or_chills": True, "feeling_unwell": True, "iv_drug_use": False}
     )
@@ -300,10 +285,7 @@ def test_an_urgent_answer_shows_urgent_advice_with_a_choice_to_go_on(wizard: Wiz
 
 def test_finishing_at_the_urgent_advice_stores_an_urgent_record(wizard: Wizard) -> None:
     wizard.start()
-    number = step_number("iv_drug_use")
-    draft = IntakeDraft.objects.get()
-    draft.furthest_step = number - 1
-    draft.save()
+    number = wizard.unlock("iv_drug_use")
     wizard.post_step(number, {"fever_or_chills": True, "feeling_unwell": True})
     response = wizard.client.post("/start/check/", {"action": "finish"})
     assert re.match(r"^/r/[A-Za-z0-9_-]{43}/$", response["Location"])
