@@ -16,7 +16,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+
     from painpath.cli.django_setup import migrate_database, setup_django
+
+    # Links in emails and .ics files must point at this server unless told otherwise.
+    public_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    os.environ.setdefault("PAINPATH_BASE_URL", f"http://{public_host}:{args.port}")
 
     setup_django()
     migrate_database()

@@ -102,6 +102,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -171,4 +172,7 @@ LOGGING = {
     "filters": {"private_links": {"()": "painpath.audit.logging.RedactPrivateLinks"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["private_links"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # 4xx responses (a wrong token, a refused staff page) are normal traffic, not warnings with
+    # tracebacks; server errors (5xx) are still logged.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
