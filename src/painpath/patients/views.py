@@ -4,7 +4,7 @@ Views are thin: they read the request, call ``painpath.patients.services`` and r
 page that shows answers or results is ``never_cache`` (``Cache-Control: no-store, private``).
 URLs carry a step number or the private token, never an answer.
 
-Red-flag interruption (after every step, on the answers so far):
+Red-flag interruption (after every saved step, Next or Back, on the answers so far):
 
 * emergency: the intake stops at once. The answers so far are stored as an intake with its
   assessment (so the clinic sees it at the top of its list) and the person lands on the private
