@@ -102,3 +102,18 @@ def test_a_yes_to_a_warning_sign_is_never_less_urgent_than_leaving_it_out(
     without = {k: v for k, v in answers.items() if k != item}
     with_yes = {**without, item: True}
     assert urgency_rank(assess(with_yes).triage.level) <= urgency_rank(assess(without).triage.level)
+
+
+@FAST
+@given(valid_answers())
+def test_the_json_form_follows_the_output_contract(answers: dict[str, Any]) -> None:
+    out = assess(answers).to_dict()
+    assert out["triage"]["level"] in ("emergency", "urgent", "routine", "self_care")
+    assert out["triage"]["reasons"]
+    probabilities = [c["probability"] for c in out["conditions"]]
+    assert probabilities == sorted(probabilities, reverse=True)
+    for c in out["conditions"]:
+        for e in c["evidence"]:
+            assert e["effect"] in ("for", "against")
+            assert isinstance(e["linkId"], str) and e["linkId"]
+            assert e["source"]
