@@ -340,3 +340,22 @@ def test_a_warning_sign_ticked_just_before_going_back_is_acted_on_at_once(
     response = wizard.post_step(number, {"bladder_change": True}, action="back")
     assert re.match(r"^/r/[A-Za-z0-9_-]{43}/$", response["Location"])
     assert IntakeRecord.objects.get().triage_level == "emergency"
+
+
+def test_the_purge_command_deletes_only_expired_drafts(wizard: Wizard) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    wizard.start()
+    old = IntakeDraft.objects.get()
+    old.expires_at = timezone.now() - dt.timedelta(minutes=1)
+    old.save()
+    Client().post("/start/", {"action": "new"})  # purges on the way: start a fresh one after
+    IntakeDraft.objects.create(
+        key_hash="f" * 64, submission_key="g" * 43, expires_at=timezone.now() - dt.timedelta(1)
+    )
+    out = StringIO()
+    call_command("purge_intake_drafts", stdout=out)
+    assert "deleted 1 expired intake draft" in out.getvalue()
+    assert IntakeDraft.objects.count() == 1
