@@ -3,6 +3,7 @@ person's answers, and emergency/urgent plans hold no exercise at all."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -64,6 +65,8 @@ def assert_safe(plan: Plan, answers: dict[str, Any]) -> None:
 def test_no_plan_holds_an_unsuitable_exercise(answers, conditions, level) -> None:
     plan = build_plan(make_assessment(answers, conditions, level))
     assert_safe(plan, answers)
+    # The stored (JSON) form gives back the same plan: nothing is lost between check-ins.
+    assert Plan.from_dict(json.loads(json.dumps(plan.to_dict()))) == plan
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

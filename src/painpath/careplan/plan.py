@@ -224,9 +224,7 @@ class Plan:
             "irritability": self.irritability,
             "irritability_reasons": list(self.irritability_reasons),
             "level": self.level,
-            "leading_causes": [
-                {"id": i, "name": n, "probability": round(p, 4)} for i, n, p in self.leading
-            ],
+            "leading_causes": [{"id": i, "name": n, "probability": p} for i, n, p in self.leading],
             "exercise_note": self.exercise_note,
             "exercises": [e.to_dict() for e in self.exercises],
             "advice": [a.to_dict() for a in self.advice],
