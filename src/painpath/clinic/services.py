@@ -364,10 +364,10 @@ def _check_start(
     therapist: Therapist,
     start: datetime,
     now: datetime,
-    exclude: UUID | None = None,
 ) -> None:
-    """Raise ``BookingValidationError("start", ...)`` unless ``start`` is on the therapist's slot
-    grid within notice and horizon; ``SlotUnavailableError`` if it is on the grid but taken."""
+    """Raise ``BookingValidationError("start", ...)`` unless ``start`` is in the future, within
+    notice and horizon, and on the therapist's slot grid inside working hours (existing visits
+    are checked later, inside the booking transaction)."""
     clinic = appointment_type.clinic
     earliest, latest = _bounds(clinic, now)
     if start <= now:
@@ -390,9 +390,7 @@ def _check_start(
             % {"days": clinic.horizon_days},
         )
     local_day = start.astimezone(clinic.tz).date()
-    grid = _slots(
-        appointment_type, [therapist], local_day, local_day, now, with_busy=False, exclude=exclude
-    )
+    grid = _slots(appointment_type, [therapist], local_day, local_day, now, with_busy=False)
     if not any(slot.start == start for slot in grid):
         raise BookingValidationError(
             "start", _("This time is not an available start time in the therapist's working hours.")
@@ -610,7 +608,7 @@ def reschedule_appointment(
     new_start = _require_aware(new_start, "start")
     target = therapist or appointment.therapist
     _therapists_for(appointment.appointment_type, target)
-    _check_start(appointment.appointment_type, target, new_start, current, exclude=appointment.id)
+    _check_start(appointment.appointment_type, target, new_start, current)
     duration = appointment.appointment_type.duration
     end = new_start + duration
     busy_until = end + appointment.appointment_type.buffer
