@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from html import escape
 
 import pytest
 from django.contrib.auth.models import User
 
 from painpath.audit.models import AuditEvent
+from painpath.clinic.models import Appointment
 from painpath.engine.questionnaire import load_questionnaire
 from painpath.staff.models import IntakeReview
 
@@ -213,3 +215,17 @@ def test_a_colleague_who_may_read_but_not_review_is_refused_and_audited(
     assert not IntakeReview.objects.exists()
     refused = AuditEvent.objects.get(action="staff.refused")
     assert (refused.user, refused.object_id) == (reader, str(record.pk))
+
+
+def test_the_list_and_detail_show_the_booked_appointment_and_who_booked(
+    therapist_user: User,
+    make_intake: MakeIntake,
+    make_appointment: Callable[..., Appointment],
+) -> None:
+    record = make_intake("urgent")
+    make_appointment(dt.datetime(2026, 3, 3, 14, 0, tzinfo=dt.UTC), intake=record, name="Ivy Lane")
+    client = client_for(therapist_user)
+    listing = client.get("/staff/intakes/").content.decode()
+    assert "2026-03-03 09:00" in listing  # 14:00 UTC shown in New York time
+    detail = client.get(f"/staff/intakes/{record.reference}/").content.decode()
+    assert "Ivy Lane (555-0199)" in detail

@@ -34,13 +34,13 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 def list_intakes(user: AnyUser, request: HttpRequest | None, page_number: Any = 1) -> Page[Any]:
     """One page of submitted intakes, most urgent first (emergency, urgent, routine, self_care),
-    newest first within a level; each with its latest review prefetched.
+    newest first within a level; each with its reviews and appointments prefetched.
 
     Audited as ``intake.list`` with the references shown. ``page_number`` out of range gives the
     last page; a non-number gives the first.
     """
     records = IntakeRecord.objects.order_by("urgency", "-created_at", "-id").prefetch_related(
-        "reviews"
+        "reviews", "appointments"
     )
     page = Paginator(records, INTAKES_PER_PAGE).get_page(page_number)
     log_access(

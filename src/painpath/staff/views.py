@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from painpath.audit.services import log_access
+from painpath.clinic.models import AppointmentStatus
 from painpath.patients.models import TriageLevel
 from painpath.staff import services
 from painpath.staff.access import (
@@ -45,12 +46,14 @@ def intake_list(request: HttpRequest) -> HttpResponse:
     rows = []
     for record in page:
         reviews = list(record.reviews.all())
+        booked = [a for a in record.appointments.all() if a.status == AppointmentStatus.BOOKED]
         rows.append(
             {
                 "record": record,
                 "level_name": _LEVEL_NAMES.get(record.triage_level, record.triage_level),
                 "leading": (record.assessment.get("conditions") or [{}])[0].get("name", ""),
                 "latest_review": reviews[0] if reviews else None,
+                "booked": booked,
             }
         )
     context = {"page": page, "rows": rows, "tz_name": services.display_time_zone()}
@@ -100,7 +103,9 @@ def intake_detail(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
         "level_name": _LEVEL_NAMES.get(record.triage_level, record.triage_level),
         "answers": services.answer_rows(record),
         "assessment": record.assessment,
-        "appointments": record.appointments.select_related("therapist", "appointment_type"),
+        "appointments": record.appointments.select_related(
+            "therapist", "appointment_type", "patient"
+        ),
         "reviews": reviews,
         "form": form,
         "may_review": may_review,
