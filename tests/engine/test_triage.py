@@ -127,6 +127,16 @@ def test_bilateral_leg_symptoms_with_worsening_weakness_is_an_emergency() -> Non
         ),
         ({"age": 75, "onset_trigger": ["none_known"]}, "urgent", "older_sudden_back_pain"),
         (
+            {
+                "pain_locations": ["groin_right"],
+                "immunosuppressed": True,
+                "limp": True,
+                "onset": "gradual",
+            },
+            "urgent",
+            "infection_risk_hip_pain_limp",
+        ),
+        (
             {"age": 66, "feeling_unwell": True, "pain_now": 9},
             "emergency",
             "older_sudden_severe_unwell",
