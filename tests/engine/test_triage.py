@@ -127,6 +127,11 @@ def test_bilateral_leg_symptoms_with_worsening_weakness_is_an_emergency() -> Non
         ),
         ({"age": 75, "onset_trigger": ["none_known"]}, "urgent", "older_sudden_back_pain"),
         (
+            {"age": 68, "pain_constant": True, "worse_with": [], "onset": "gradual"},
+            "urgent",
+            "older_constant_non_mechanical_pain",
+        ),
+        (
             {
                 "pain_locations": ["groin_right"],
                 "immunosuppressed": True,
