@@ -140,3 +140,32 @@ def test_every_staff_page_with_patient_data_writes_an_audit_event(
         response = client.get(reverse(f"staff:{pattern.name}", kwargs=kwargs))
         assert response.status_code == 200, pattern.name
         assert AuditEvent.objects.count() > before, f"staff:{pattern.name} wrote no audit event"
+
+
+def test_sign_in_attempts_are_limited_per_user_name(therapist_user: User, settings: object) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PAINPATH_LOGIN_RATE_USER = "3/h"  # type: ignore[attr-defined]
+    for i in range(3):
+        client = Client(REMOTE_ADDR=f"192.0.2.{i + 1}")  # a different address each time
+        wrong = client.post("/staff/login/", {"username": "pt.jones", "password": "guess"})
+        assert wrong.status_code == 200
+    blocked = Client(REMOTE_ADDR="192.0.2.99").post(
+        "/staff/login/", {"username": "PT.Jones", "password": PASSWORD}
+    )
+    assert blocked.status_code == 429
+    assert b"Too many sign-in attempts" in blocked.content
+    assert b'value="PT.Jones"' in blocked.content
+    assert "_auth_user_id" not in blocked.client.session  # type: ignore[attr-defined]
+
+
+def test_sign_in_attempts_are_limited_per_address(therapist_user: User, settings: object) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PAINPATH_LOGIN_RATE_IP = "2/m"  # type: ignore[attr-defined]
+    client = Client(REMOTE_ADDR="198.51.100.20")
+    for name in ("a", "b"):
+        assert client.post("/staff/login/", {"username": name, "password": "x"}).status_code == 200
+    assert client.post("/staff/login/", {"username": "c", "password": "x"}).status_code == 429

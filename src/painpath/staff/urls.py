@@ -12,15 +12,7 @@ app_name = "staff"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="staff/login.html",
-            redirect_authenticated_user=True,
-            next_page="staff:home",
-        ),
-        name="login",
-    ),
+    path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="staff:login"), name="logout"),
     path("intakes/", views.intake_list, name="intakes"),
     path("intakes/<uuid:reference>/", views.intake_detail, name="intake"),

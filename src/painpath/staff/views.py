@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 
 from painpath.audit.services import log_access
 from painpath.clinic.models import AppointmentStatus
@@ -129,3 +133,43 @@ def schedule(request: HttpRequest) -> HttpResponse:
         "next_day": shown + dt.timedelta(days=1) if shown else None,
     }
     return render(request, "staff/schedule.html", context)
+
+
+#: Sign-in attempts (POSTs) per client address per minute, and per user name per hour: enough
+#: for typos, far too few for guessing passwords (20 guesses an hour against one account).
+#: ``PAINPATH_LOGIN_RATE_IP`` / ``PAINPATH_LOGIN_RATE_USER`` override them.
+DEFAULT_LOGIN_RATE_IP = "10/m"
+DEFAULT_LOGIN_RATE_USER = "20/h"
+
+
+class StaffLoginView(LoginView):
+    """Django's sign-in, with attempts limited per address and per user name (429 when over)."""
+
+    template_name = "staff/login.html"
+    redirect_authenticated_user = True
+    next_page = "staff:home"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        by_ip = is_ratelimited(
+            request,
+            group="painpath.staff.login.ip",
+            key=lambda _g, req: str(req.META.get("REMOTE_ADDR") or "unknown"),
+            rate=getattr(settings, "PAINPATH_LOGIN_RATE_IP", DEFAULT_LOGIN_RATE_IP),
+            increment=True,
+        )
+        by_user = is_ratelimited(
+            request,
+            group="painpath.staff.login.user",
+            key=lambda _g, req: str(req.POST.get("username", "")).strip().lower(),
+            rate=getattr(settings, "PAINPATH_LOGIN_RATE_USER", DEFAULT_LOGIN_RATE_USER),
+            increment=True,
+        )
+        if by_ip or by_user:
+            # An unbound form: validating the posted one would check the password anyway.
+            form = self.get_form_class()(
+                request, initial={"username": request.POST.get("username", "")}
+            )
+            message = _("Too many sign-in attempts. Please wait a while before trying again.")
+            context = self.get_context_data(form=form, limited_message=message)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
