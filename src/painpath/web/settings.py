@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from csp.constants import NONE, SELF
 from painpath.web import config
 
 BASE_DIR = Path(__file__).resolve().parent
+if "pytest" in sys.modules and "PAINPATH_DATA_DIR" not in os.environ:
+    # pytest-django loads these settings before any conftest runs: keep tests off the user's
+    # own data folder even when pytest is started directly rather than by scripts/test.
+    os.environ["PAINPATH_DATA_DIR"] = tempfile.mkdtemp(prefix="painpath-test-")
 DATA_DIR = config.data_dir()
 
 SECRET_KEY = config.secret_key()
@@ -169,10 +174,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Django logs 4xx paths; private links (/r/<token>/, /appointments/<token>/) are redacted.
-    "filters": {"private_links": {"()": "painpath.audit.logging.RedactPrivateLinks"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["private_links"]}},
+    "filters": {
+        "private_links": {"()": "painpath.audit.logging.RedactPrivateLinks"},
+        "no_client_error_tracebacks": {"()": "painpath.web.logfilters.NoTracebackForClientErrors"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["private_links", "no_client_error_tracebacks"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # 4xx responses (a wrong token, a refused staff page) are normal traffic, not warnings with
-    # tracebacks; server errors (5xx) are still logged.
-    "loggers": {"django.request": {"level": "ERROR"}},
 }
