@@ -262,3 +262,16 @@ def test_the_engine_reports_unknowns_over_exactly_the_spec_items() -> None:
     from painpath.engine.engine import CORE_ITEMS
 
     assert tuple(ITEMS) == CORE_ITEMS
+
+
+def test_every_feature_is_used_by_a_rule_or_finding() -> None:
+    kb = load_knowledge()
+    used: set[str] = set()
+    for f in kb.features.values():
+        used |= f.when.features()
+    for m in kb.models:
+        for cf in m.findings:
+            used |= cf.finding.when.features()
+    for r in kb.red_flags + kb.routine:
+        used |= r.rule.when.features()
+    assert set(kb.features) <= used, sorted(set(kb.features) - used)
