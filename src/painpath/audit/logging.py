@@ -6,6 +6,8 @@ the secret part of such paths before any handler writes the record:
 
 * ``/r/<token>...`` (an intake's private result and booking pages) -> ``/r/[private]...``
 * ``/appointments/<token>...`` (signed cancel/reschedule links) -> ``/appointments/[private]...``
+* ``/api/v1/bookings/<token>...`` (the same signed token in the scheduling API) ->
+  ``/api/v1/bookings/[private]...``
 
 It is attached to the console handler in ``painpath.web.settings.LOGGING``.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 
-_PRIVATE_PATH = re.compile(r"(/(?:r|appointments)/)[^/\s?#\"']+")
+_PRIVATE_PATH = re.compile(r"(/(?:r|appointments|api/v1/bookings)/)[^/\s?#\"']+")
 REPLACEMENT = r"\1[private]"
 
 
