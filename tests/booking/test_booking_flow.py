@@ -434,3 +434,25 @@ def test_each_booking_page_with_its_css_and_script_stays_under_200_kb(
     for response in pages:
         assert response.status_code == 200
         assert len(response.content) + assets < 200_000
+
+
+def test_times_stay_at_local_clock_time_across_the_spring_daylight_saving_change(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    import time_machine
+
+    _record, token = make_intake()
+    # Friday 6 March, before the change on Sunday 8 March 2026 (EST -> EDT).
+    with time_machine.travel(local("2026-03-06", "07:00"), tick=False):
+        html = Client().get(f"/r/{token}/book/").content.decode()
+    days = re.findall(r"<h3>([^<]+)</h3>", html)
+    assert days == ["Friday 6 March", "Monday 9 March", "Tuesday 10 March"]
+    for day in ("Friday 6 March", "Monday 9 March"):
+        block = html.split(f"<h3>{day}</h3>")[1].split("<h3>")[0]
+        assert re.findall(r">(\d\d:\d\d)<span", block)[0] == "09:00"
+    codes = [
+        parse_qs(urlparse(u.replace("&amp;", "&")).query)["slot"][0] for u in _slot_links(html)
+    ]
+    starts = {decode_slot(c).start.astimezone(dt.UTC).strftime("%d %H:%M") for c in codes}
+    assert "06 14:00" in starts  # 09:00 EST
+    assert "09 13:00" in starts  # 09:00 EDT
