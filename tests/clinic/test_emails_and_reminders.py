@@ -64,7 +64,11 @@ def test_the_confirmation_gives_local_time_therapist_clinic_and_a_private_link(
     assert message.reply_to == ["desk@test.example"]
     body = message.body
     assert "Hello Jamie Rivera," in body
-    assert "Tuesday, March 3, 2026, 10:00 (EST), 60 minutes" in body
+    assert "What: Initial evaluation, 60 minutes" in body
+    assert "When: Tuesday, March 3 at 10:00 AM (Eastern Time)" in body
+    # No capitalised type name mid-sentence ("Your Initial evaluation"), no raw zone names.
+    assert "Your Initial" not in body and "your Initial" not in body
+    assert "EST" not in body and "America/" not in body and "10:00 (" not in body
     assert "Alex Moreau, PT, DPT" in body
     assert "+1 555 0199" in body
     assert "/appointments/" in body
@@ -88,6 +92,7 @@ def test_the_ics_attachment_describes_the_visit_in_utc(booked: Appointment) -> N
     assert str(event["SUMMARY"]) == "Initial evaluation – Test Clinic"
     assert "1 Test Road Testtown" in str(event["LOCATION"])
     assert "Cancel or reschedule: http://" in str(event["DESCRIPTION"])
+    assert "When: Tuesday, March 3 at 10:00 AM (Eastern Time)" in str(event["DESCRIPTION"])
     assert "Jamie" not in str(event["SUMMARY"])
 
 
@@ -103,7 +108,7 @@ def test_rescheduling_sends_an_updated_event_with_the_same_uid(
     assert event["UID"] == f"{booked.id}@painpath"
     assert event["SEQUENCE"] == 1
     assert event.decoded("DTSTART") == datetime(2026, 3, 4, 19, tzinfo=UTC)
-    assert "Wednesday, March 4, 2026, 14:00 (EST)" in mail.outbox[1].body
+    assert "Wednesday, March 4 at 2:00 PM (Eastern Time)" in mail.outbox[1].body
 
 
 def test_cancelling_sends_a_cancel_event(booked: Appointment, committed: Callable[[], Any]) -> None:
@@ -117,6 +122,12 @@ def test_cancelling_sends_a_cancel_event(booked: Appointment, committed: Callabl
     assert event["STATUS"] == "CANCELLED"
     assert event["SEQUENCE"] == 1
     assert "/appointments/" not in message.body  # a dead link would only confuse
+    assert "Your appointment at Test Clinic is cancelled." in message.body
+    assert "It was planned for: Tuesday, March 3 at 10:00 AM (Eastern Time)" in message.body
+    assert "+1 555 0199" in message.body
+    description = str(event["DESCRIPTION"])
+    assert description.startswith("Cancelled: Initial evaluation with Alex Moreau")
+    assert "Cancel or reschedule" not in description
 
 
 def test_an_unknown_email_kind_is_refused(booked: Appointment) -> None:
@@ -133,7 +144,8 @@ def test_a_reminder_goes_out_once_24_hours_ahead(booked: Appointment) -> None:
     assert send_due_reminders(now=due + timedelta(minutes=15)) == 0
     (message,) = mail.outbox
     assert message.subject == "Reminder: your appointment at Test Clinic tomorrow"
-    assert "Tuesday, March 3, 2026, 10:00 (EST)" in message.body
+    assert "When: Tuesday, March 3 at 10:00 AM (Eastern Time)" in message.body
+    assert "reminder of your appointment at Test Clinic." in message.body
     booked.refresh_from_db()
     assert booked.reminder_sent_at == due
 

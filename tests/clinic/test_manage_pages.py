@@ -35,18 +35,91 @@ def test_the_page_shows_the_visit_and_other_times(client: Client, token: str) ->
     response = client.get(f"/appointments/{token}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Tuesday, March 3, 2026, 10:00–11:00" in html
+    assert "Tuesday, March 3, 10:00 AM to 11:00 AM (Eastern Time)" in html
+    assert "America/New_York" not in html
+    assert ">Monday, March 2 at 9:00 AM</label>" in html  # a reschedule choice, same wording
     assert "Alex Moreau, PT, DPT" in html
     assert 'name="start"' in html
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
-def test_cancel_from_the_page(client: Client, token: str) -> None:
+def test_the_page_asks_before_cancelling(client: Client, token: str) -> None:
+    page = client.get(f"/appointments/{token}/").content.decode()
+    # The page links to a confirmation step; it has no one-tap cancel form.
+    assert f'href="/appointments/{token}/cancel"' in page
+    assert f'action="/appointments/{token}/cancel"' not in page
+    response = client.get(f"/appointments/{token}/cancel")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Cancel your appointment on Tuesday, March 3 at 10:00 AM (Eastern Time)?" in html
+    assert "Yes, cancel it" in html and 'name="confirm" value="yes"' in html
+    assert "csrfmiddlewaretoken" in html
+    assert f'href="/appointments/{token}/">Keep my appointment' in html
+    assert Appointment.objects.get().status == AppointmentStatus.BOOKED
+
+
+def test_a_post_without_the_confirmation_cancels_nothing(client: Client, token: str) -> None:
     response = client.post(f"/appointments/{token}/cancel")
+    assert response.status_code == 200
+    assert "Yes, cancel it" in response.content.decode()
+    assert Appointment.objects.get().status == AppointmentStatus.BOOKED
+
+
+def test_the_cancel_form_needs_the_csrf_token(token: str) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(f"/appointments/{token}/cancel", {"confirm": "yes"})
+    assert response.status_code == 403
+    assert Appointment.objects.get().status == AppointmentStatus.BOOKED
+
+
+def test_confirming_cancels_and_says_so_clearly(client: Client, token: str) -> None:
+    response = client.post(f"/appointments/{token}/cancel", {"confirm": "yes"})
     assert response.status_code == 302
+    assert response["Location"] == f"/appointments/{token}/"
     assert Appointment.objects.get().status == AppointmentStatus.CANCELLED
     page = client.get(f"/appointments/{token}/").content.decode()
-    assert "Cancelled" in page and 'name="start"' not in page
+    assert "<h1>Your appointment is cancelled</h1>" in page
+    assert "+1 555 0199" in page
+    assert "Book another time" in page and f'action="/appointments/{token}/book-again"' in page
+    # A cancelled visit is not offered for the calendar, only its removal.
+    assert "Add to my calendar" not in page
+    assert "Remove it from my calendar" in page
+    assert "Cancel my appointment" not in page
+    assert f'action="/appointments/{token}/reschedule"' not in page
+    # The cancel page of a cancelled visit goes back to the visit's page.
+    assert client.get(f"/appointments/{token}/cancel")["Location"] == f"/appointments/{token}/"
+
+
+def test_the_ics_of_a_cancelled_visit_removes_it(client: Client, token: str) -> None:
+    client.post(f"/appointments/{token}/cancel", {"confirm": "yes"})
+    body = client.get(f"/appointments/{token}/appointment.ics").content
+    assert b"METHOD:CANCEL" in body and b"STATUS:CANCELLED" in body
+
+
+def test_booking_again_after_cancelling(client: Client, token: str) -> None:
+    client.post(f"/appointments/{token}/cancel", {"confirm": "yes"})
+    new = local(date(2026, 3, 4), 9)
+    response = client.post(f"/appointments/{token}/book-again", {"start": new.isoformat()})
+    assert response.status_code == 302
+    old, fresh = Appointment.objects.order_by("created_at", "start")
+    assert (old.status, fresh.status) == (AppointmentStatus.CANCELLED, AppointmentStatus.BOOKED)
+    assert fresh.start == new and fresh.patient == old.patient
+    assert fresh.appointment_type == old.appointment_type
+    page = client.get(response["Location"]).content.decode()
+    assert "Wednesday, March 4, 9:00 AM to 10:00 AM (Eastern Time)" in page
+    # The old link cannot book a second visit while this one is upcoming.
+    again = client.post(
+        f"/appointments/{token}/book-again", {"start": local(date(2026, 3, 5), 9).isoformat()}
+    )
+    assert again.status_code == 422
+    assert Appointment.objects.filter(status=AppointmentStatus.BOOKED).count() == 1
+
+
+def test_booking_again_is_only_for_a_cancelled_visit(client: Client, token: str) -> None:
+    new = local(date(2026, 3, 4), 9)
+    response = client.post(f"/appointments/{token}/book-again", {"start": new.isoformat()})
+    assert response.status_code == 422
+    assert Appointment.objects.count() == 1
 
 
 def test_reschedule_from_the_page(client: Client, token: str) -> None:
@@ -73,9 +146,9 @@ def test_the_ics_download(client: Client, token: str) -> None:
     assert b"DTSTART:20260303T150000Z" in response.content
 
 
-@pytest.mark.parametrize("suffix", ["", "cancel", "appointment.ics"])
+@pytest.mark.parametrize("suffix", ["", "cancel", "book-again", "appointment.ics"])
 def test_a_forged_link_is_404(client: Client, token: str, suffix: str) -> None:
     forged = token[:-4] + "abcd"
-    call = client.post if suffix == "cancel" else client.get
-    assert call(f"/appointments/{forged}/{suffix}").status_code == 404
+    call = client.post if suffix in {"cancel", "book-again"} else client.get
+    assert call(f"/appointments/{forged}/{suffix}", {"confirm": "yes"}).status_code == 404
     assert Appointment.objects.get().status == AppointmentStatus.BOOKED

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from painpath.clinic.formatting import format_local_datetime
 from painpath.clinic.ics import build_ics
 from painpath.clinic.models import Appointment
 
@@ -44,16 +44,14 @@ def build_message(appointment: Appointment, kind: str) -> EmailMessage:
     if kind not in KINDS:
         raise ValueError(f"unknown email kind {kind!r}; expected one of {KINDS}")
     clinic = appointment.therapist.clinic
-    local_start = appointment.start.astimezone(clinic.tz)
     link = manage_url(appointment) if kind != "cancellation" else ""
     context = {
         "appointment": appointment,
         "clinic": clinic,
         "therapist": appointment.therapist,
         "patient_name": appointment.patient.name,
-        "when_date": date_format(local_start, "l, F j, Y"),
-        "when_time": local_start.strftime("%H:%M"),
-        "zone": local_start.tzname(),
+        # "Tuesday, December 1 at 9:00 AM (Eastern Time)": the same wording as the pages.
+        "when": format_local_datetime(appointment.start, clinic),
         "minutes": appointment.appointment_type.minutes,
         "manage_link": link,
     }

@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vText
 
+from painpath.clinic.formatting import format_local_datetime
 from painpath.clinic.models import Appointment, AppointmentStatus
 
 PRODID = "-//PainPath//Scheduling//EN"
@@ -28,8 +30,8 @@ def build_ics(
     """A VCALENDAR with one VEVENT for ``appointment`` (bytes, CRLF lines, UTF-8).
 
     METHOD is PUBLISH for a booked visit and CANCEL (STATUS:CANCELLED) for a cancelled one.
-    The description names the therapist, the clinic's phone and ``manage_link`` (the signed
-    cancel/reschedule URL) but no health information.
+    The description names the therapist, the local time in words (``clinic.formatting``), the
+    clinic's phone and ``manage_link`` (the signed cancel/reschedule URL), never health data.
     """
     clinic = appointment.therapist.clinic
     therapist = appointment.therapist
@@ -47,12 +49,20 @@ def build_ics(
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("summary", f"{appointment.appointment_type.name} – {clinic.name}")
     event.add("location", vText(f"{clinic.name}, {' '.join(clinic.address.split())}"))
+    names = {"type": appointment.appointment_type.name, "therapist": therapist}
     lines = [
-        f"{appointment.appointment_type.name} with {therapist}.",
-        f"Clinic phone: {clinic.phone}",
+        (
+            _("Cancelled: %(type)s with %(therapist)s.")
+            if cancelled
+            else _("%(type)s with %(therapist)s.")
+        )
+        % names,
+        # The clinic's wall-clock time in words, as in the emails (DTSTART is UTC).
+        _("When: %(when)s") % {"when": format_local_datetime(appointment.start, clinic, now=now)},
+        _("Clinic phone: %(phone)s") % {"phone": clinic.phone},
     ]
     if manage_link and not cancelled:
-        lines.append(f"Cancel or reschedule: {manage_link}")
+        lines.append(_("Cancel or reschedule: %(link)s") % {"link": manage_link})
     event.add("description", "\n".join(lines))
     if manage_link:
         event.add("url", manage_link)

@@ -648,6 +648,45 @@ def reschedule_appointment(
 REMINDER_LEAD = timedelta(hours=24)
 
 
+def book_again(token: str, new_start: datetime, *, now: datetime | None = None) -> Appointment:
+    """After a cancellation: book the same type with the same therapist at ``new_start`` (aware)
+    for the same patient (and intake) as the cancelled appointment named by ``token``. Returns
+    the new ``Appointment``; its confirmation email goes out after commit.
+
+    Only for a cancelled appointment, and only while the patient has no other upcoming visit at
+    the clinic (one cancelled link must not book a calendar full). Raises
+    ``InvalidTokenError``/``ExpiredTokenError``, ``BookingValidationError`` (token, start) or
+    ``SlotUnavailableError``; nothing is written on error.
+    """
+    current = _now(now)
+    old = appointment_for_token(token)
+    if old.status != AppointmentStatus.CANCELLED:
+        raise BookingValidationError(
+            "token", _("This appointment is not cancelled: choose another time for it instead.")
+        )
+    upcoming = Appointment.objects.filter(
+        patient=old.patient, start__gt=current, status=AppointmentStatus.BOOKED
+    ).exists()
+    if upcoming:
+        raise BookingValidationError(
+            "token", _("You already have an upcoming appointment. Please use its own link.")
+        )
+    person = old.patient
+    return book_appointment(
+        appointment_type=old.appointment_type,
+        therapist=old.therapist,
+        start=new_start,
+        patient=PatientDetails(
+            name=person.name,
+            email=person.email,
+            phone=person.phone,
+            date_of_birth=person.date_of_birth,
+        ),
+        intake=old.intake,
+        now=current,
+    )
+
+
 def due_reminders(now: datetime | None = None) -> QuerySet[Appointment]:
     """Booked appointments starting within ``REMINDER_LEAD`` of ``now`` with no reminder yet.
 

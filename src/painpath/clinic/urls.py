@@ -14,5 +14,6 @@ urlpatterns = [
     path("appointments/<str:token>/", views.manage, name="clinic-manage"),
     path("appointments/<str:token>/cancel", views.cancel, name="clinic-cancel"),
     path("appointments/<str:token>/reschedule", views.reschedule, name="clinic-reschedule"),
+    path("appointments/<str:token>/book-again", views.book_again, name="clinic-book-again"),
     path("appointments/<str:token>/appointment.ics", views.ics, name="clinic-ics"),
 ]

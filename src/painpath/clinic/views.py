@@ -1,22 +1,32 @@
 """Patient pages reached from the emailed private link: see, cancel or reschedule a visit, and
 download its .ics file. No account: the signed token in the URL is the authorisation. Thin
-views over ``painpath.clinic.services``; pages work without JavaScript."""
+views over ``painpath.clinic.services``; pages work without JavaScript.
+
+Cancelling takes two steps so that one stray tap on a phone cannot cancel a visit: the page's
+"Cancel my appointment" opens ``/appointments/<token>/cancel`` ("Cancel your appointment on
+...?"), and only its "Yes, cancel it" form (POST, CSRF, ``confirm=yes``) cancels. A cancelled
+visit's page says so, gives the clinic's phone and offers free times to book again.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from painpath.clinic import services
+from painpath.clinic.api import DEFAULT_WRITE_RATE
+from painpath.clinic.formatting import format_local_datetime, format_local_range
 from painpath.clinic.ics import build_ics
 from painpath.clinic.models import Appointment, AppointmentStatus
 
-#: How many alternative start times the reschedule form offers.
+#: How many alternative start times the reschedule (and book-again) form offers.
 RESCHEDULE_CHOICES = 12
 
 
@@ -29,6 +39,12 @@ def _appointment(token: str) -> Appointment:
         raise Http404(_("This link is not valid.")) from None
 
 
+def _changeable(appointment: Appointment) -> bool:
+    return appointment.status == AppointmentStatus.BOOKED and appointment.start > datetime.now(
+        tz=appointment.therapist.clinic.tz
+    )
+
+
 def _page(
     request: HttpRequest,
     token: str,
@@ -38,40 +54,78 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     clinic = appointment.therapist.clinic
-    zone = clinic.tz
-    changeable = (
-        appointment.status == AppointmentStatus.BOOKED and appointment.start > datetime.now(tz=zone)
-    )
+    changeable = _changeable(appointment)
+    cancelled = appointment.status == AppointmentStatus.CANCELLED
     options: list[services.Slot] = []
-    if changeable:
-        options = services.first_available_slots(
-            appointment.appointment_type, appointment.therapist, limit=RESCHEDULE_CHOICES
-        )
+    if changeable or cancelled:
+        try:
+            options = services.first_available_slots(
+                appointment.appointment_type, appointment.therapist, limit=RESCHEDULE_CHOICES
+            )
+        except services.BookingValidationError:
+            options = []  # type or therapist no longer offered: the page says to call
     context = {
         "token": token,
         "appointment": appointment,
         "clinic": clinic,
-        "local_start": appointment.start.astimezone(zone),
-        "local_end": appointment.end.astimezone(zone),
+        "when": format_local_range(appointment.start, appointment.end, clinic),
+        "local_start": appointment.start.astimezone(clinic.tz),
         "changeable": changeable,
-        "options": options,
+        "cancelled": cancelled,
+        "options": [
+            (slot, format_local_datetime(slot.start, clinic, with_zone=False)) for slot in options
+        ],
         "error": error,
     }
     return render(request, "clinic/manage.html", context, status=status)
 
 
+def _confirm_page(
+    request: HttpRequest, token: str, appointment: Appointment, *, status: int = 200
+) -> HttpResponse:
+    clinic = appointment.therapist.clinic
+    context = {
+        "token": token,
+        "appointment": appointment,
+        "clinic": clinic,
+        "when": format_local_datetime(appointment.start, clinic),
+    }
+    return render(request, "clinic/cancel_confirm.html", context, status=status)
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    # The same budget as the API's anonymous writes (see clinic.api.DEFAULT_WRITE_RATE).
+    rate = getattr(settings, "PAINPATH_BOOKING_RATE", DEFAULT_WRITE_RATE)
+    return is_ratelimited(
+        request,
+        group="painpath.clinic.api-write",
+        key=lambda group, req: str(req.META.get("REMOTE_ADDR") or "unknown"),
+        rate=rate,
+        increment=True,
+    )
+
+
 @never_cache
 @require_GET
 def manage(request: HttpRequest, token: str) -> HttpResponse:
-    """Show the appointment with a cancel button and other free times of the same therapist."""
+    """Show the appointment, other free times of the same therapist and the way to cancel; for
+    a cancelled one, say so plainly and offer times to book again."""
     return _page(request, token, _appointment(token))
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
-    """Cancel, then show the page again (a POST-redirect-GET)."""
+    """GET: "Cancel your appointment on <day, time>?" with "Yes, cancel it" and "Keep my
+    appointment". POST with ``confirm=yes``: cancel, then show the page (POST-redirect-GET);
+    a POST without it only shows the question again, so nothing is cancelled by one tap."""
     appointment = _appointment(token)
+    if not _changeable(appointment):
+        return redirect("clinic-manage", token=token)
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        return _confirm_page(request, token, appointment)
+    if _rate_limited(request):
+        return _page(request, token, appointment, error=_("Too many attempts."), status=429)
     try:
         services.cancel_appointment(token)
     except services.BookingValidationError as exc:
@@ -99,9 +153,32 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@require_POST
+def book_again(request: HttpRequest, token: str) -> HttpResponse:
+    """After a cancellation: book the chosen start (``start``, ISO 8601) with the same therapist,
+    then open the new appointment's own page."""
+    appointment = _appointment(token)
+    raw = request.POST.get("start", "")
+    try:
+        new_start = datetime.fromisoformat(raw)
+    except ValueError:
+        return _page(request, token, appointment, error=_("Please choose a time."), status=422)
+    if _rate_limited(request):
+        return _page(request, token, appointment, error=_("Too many attempts."), status=429)
+    try:
+        booked = services.book_again(token, new_start)
+    except services.SlotUnavailableError as exc:
+        return _page(request, token, appointment, error=exc.message, status=409)
+    except services.BookingValidationError as exc:
+        return _page(request, token, appointment, error=exc.message, status=422)
+    return redirect("clinic-manage", token=services.make_manage_token(booked))
+
+
+@never_cache
 @require_GET
 def ics(request: HttpRequest, token: str) -> HttpResponse:
-    """The appointment as an .ics calendar file (download)."""
+    """The appointment as an .ics calendar file (download); for a cancelled visit the file
+    removes the event (METHOD:CANCEL, STATUS:CANCELLED)."""
     appointment = _appointment(token)
     body = build_ics(appointment, manage_link=services.manage_url(appointment))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
