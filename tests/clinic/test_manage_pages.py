@@ -79,6 +79,7 @@ def test_confirming_cancels_and_says_so_clearly(client: Client, token: str) -> N
     assert Appointment.objects.get().status == AppointmentStatus.CANCELLED
     page = client.get(f"/appointments/{token}/").content.decode()
     assert "<h1>Your appointment is cancelled</h1>" in page
+    assert "Your appointment on Tuesday, March 3 at 10:00 AM (Eastern Time) is cancelled." in page
     assert "+1 555 0199" in page
     assert "Book another time" in page and f'action="/appointments/{token}/book-again"' in page
     # A cancelled visit is not offered for the calendar, only its removal.

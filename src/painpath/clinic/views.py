@@ -69,6 +69,7 @@ def _page(
         "appointment": appointment,
         "clinic": clinic,
         "when": format_local_range(appointment.start, appointment.end, clinic),
+        "when_start": format_local_datetime(appointment.start, clinic),
         "local_start": appointment.start.astimezone(clinic.tz),
         "changeable": changeable,
         "cancelled": cancelled,
