@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from careplan.helpers import make_assessment
+from painpath.careplan.library import load_library
 from painpath.careplan.plan import Plan, build_plan
 from painpath.careplan.progression import CheckIn, CheckInError, progress
 from painpath.engine import assess
@@ -17,10 +20,17 @@ def plan() -> Plan:
     return build_plan(make_assessment(ANSWERS, [("overuse", 0.7)]))
 
 
-def ci(n: int, now: int = 4, during: int | None = 3, morning: int | None = 4, **kw) -> CheckIn:
+#: Check-in ``n`` is on day ``GAP * n``: far enough apart to count toward a step up.
+START = datetime.fromisoformat("2026-01-01T09:00:00+00:00")
+GAP = int(load_library().progression.min_days_between_counted.value)
+
+
+def ci(
+    n: int, now: int = 4, during: int | None = 3, morning: int | None = 4, at: str = "", **kw
+) -> CheckIn:
     return CheckIn(
         id=f"c{n}",
-        at=f"2026-01-{n:02d}T09:00:00Z",
+        at=at or (START + timedelta(days=GAP * n)).isoformat(),
         pain_now=now,
         pain_during=during,
         pain_next_morning=morning,
@@ -176,6 +186,7 @@ def test_answers_of_no_are_not_warning_signs(plan) -> None:
 @pytest.mark.parametrize(
     ("field", "kwargs"),
     [
+        ("at", {"at": "yesterday"}),
         ("pain_now", {"pain_now": 11}),
         ("pain_during", {"pain_during": -1}),
         ("psfs[1]", {"psfs": (3, 12)}),
@@ -192,3 +203,66 @@ def test_invalid_checkin_values_name_the_field(field, kwargs) -> None:
 def test_progress_needs_a_checkin(plan) -> None:
     with pytest.raises(ValueError, match="checkins"):
         progress(plan, [])
+
+
+def test_good_checkins_minutes_apart_do_not_step_up(plan) -> None:
+    # Issue: exercises stepped up after two check-ins sent minutes apart.
+    first = ci(1, at="2026-03-02T09:00:00+00:00")
+    second = ci(2, at="2026-03-02T09:05:00+00:00")
+    held, _d1 = progress(plan, [first])
+    held, d2 = progress(held, [first, second])
+    assert d2.action == "hold"
+    assert sets(held) == sets(plan)
+    assert f"at least {GAP} days apart" in d2.reason
+    assert "on 5 March or later" in d2.reason
+    # Still too close one day short of the gap; counted once the gap has passed.
+    near = ci(3, at=f"2026-03-{1 + GAP:02d}T23:59:00+00:00")
+    held, d3 = progress(held, [first, second, near])
+    assert d3.action == "hold"
+    far = ci(4, at=f"2026-03-{2 + GAP:02d}T08:00:00+00:00")
+    _, d4 = progress(held, [first, second, near, far])
+    assert d4.action == "step_up"
+    assert GAP >= 2, "the rule needs a real interval"
+
+
+def test_a_bad_checkin_between_breaks_the_streak_even_when_the_gap_is_met(plan) -> None:
+    checkins = [ci(1), ci(2, during=6)]
+    p, _ = progress(plan, checkins[:1])
+    p, d = progress(p, checkins)
+    assert d.action == "step_down"
+    checkins.append(ci(3))
+    _, d = progress(p, checkins)
+    assert d.action == "hold"
+
+
+def test_the_plan_note_stops_describing_the_start_once_it_has_progressed() -> None:
+    irritable = {**ANSWERS, "pain_now": 8}
+    start = build_plan(make_assessment(irritable, [("overuse", 0.7)]))
+    assert "level 1" in start.exercise_note and "flares up easily" in start.exercise_note
+    checkins = [ci(1, now=8, during=3, morning=8), ci(2, now=8, during=3, morning=8)]
+    p, _ = progress(start, checkins[:1])
+    stepped, d = progress(p, checkins)
+    assert d.action == "step_up"
+    assert "level 1" not in stepped.exercise_note
+    assert "flares" not in stepped.exercise_note
+    assert "made harder once" in stepped.exercise_note
+    checkins.append(ci(3, now=8, during=7, morning=8))
+    down, d = progress(stepped, checkins)
+    assert d.action == "step_down"
+    assert "made harder once and made easier once" in down.exercise_note
+
+
+def test_no_patient_text_calls_pain_irritable() -> None:
+    for answers in (ANSWERS, {**ANSWERS, "pain_now": 8}, {**ANSWERS, "pain_now": 2}):
+        text = str(
+            build_plan(make_assessment(answers, [("overuse", 0.7)])).to_dict()["exercise_note"]
+        )
+        assert "irritab" not in text.lower()
+
+
+def test_stopped_exercises_read_as_sentences(plan) -> None:
+    def urgent(answers):
+        return make_assessment(answers, [("overuse", 0.6)], "urgent")
+
+    _, decision = progress(plan, [ci(1, warning_signs={"fever_or_chills": True})], reassess=urgent)
+    assert decision.changes == tuple(f"{e.name}: stopped for now" for e in plan.exercises)

@@ -371,6 +371,7 @@ class ProgressionRule(BaseModel):
     morning_tolerance: Sourced
     step_down_pain_during: Sourced
     sustained_checkins: Sourced
+    min_days_between_counted: Sourced
     min_adherence: Sourced
     source: str = Field(min_length=5)
 

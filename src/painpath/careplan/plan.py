@@ -385,8 +385,8 @@ def plan_exercise(
 
 #: How the start is explained to the person, by irritability (plain words, no jargon).
 _START_WORDS: Mapping[Irritability, str] = {
-    "high": "your pain is easily stirred up right now, so the start is gentle.",
-    "moderate": "some activities stir up your pain, so the start is moderate.",
+    "high": "your pain flares up easily right now, so the start is gentle.",
+    "moderate": "some activities make your pain flare up, so the start is moderate.",
     "low": "your pain is settled enough for a normal start.",
 }
 

@@ -4,9 +4,10 @@ The rule (numbers and sources in ``data/progression.yaml``; Thomee 1997, Silbern
 
 * Pain during exercise up to 5/10, and pain the next morning back to the person's baseline (pain
   now at the previous check-in, or at intake) -> acceptable. After 2 acceptable check-ins in a row
-  (since the last change), with at least half the planned sessions done -> **step up**: each
-  exercise gains a set up to its maximum, then moves to its harder variant (when it suits the
-  person).
+  (since the last change) on days at least 3 days apart (acceptable check-ins in between count
+  for the streak but not as the second one), with at least half the planned sessions done ->
+  **step up**: each exercise gains a set up to its maximum, then moves to its harder variant
+  (when it suits the person).
 * Pain during exercise of 6/10 or more, or pain the next morning above baseline -> **step down**:
   each exercise loses a set, or at one set moves to its easier variant.
 * Otherwise (not yet sustained, morning not reported, too few sessions, no exercise) -> **hold**.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from painpath.careplan.library import Library, load_library
@@ -67,7 +69,8 @@ class CheckIn:
     activity as before); ``global_change``: global rating of change -7 (a very great deal worse)
     to +7 (a very great deal better); ``sessions_done``/``sessions_planned``: adherence;
     ``warning_signs``: intake answers for warning-sign items (e.g. ``{"saddle_numbness": True}``).
-    Raises :class:`CheckInError` naming the field when a value is out of range.
+    Raises :class:`CheckInError` naming the field when a value is out of range or ``at`` is not
+    an ISO 8601 timestamp.
     """
 
     id: str
@@ -84,6 +87,10 @@ class CheckIn:
     def __post_init__(self) -> None:
         if not self.id:
             raise CheckInError("id: required")
+        try:
+            datetime.fromisoformat(self.at)
+        except (TypeError, ValueError):
+            raise CheckInError(f"at: must be an ISO 8601 timestamp, got {self.at!r}") from None
         _check_int("pain_now", self.pain_now, 0, 10, optional=False)
         _check_int("pain_during", self.pain_during, 0, 10)
         _check_int("pain_next_morning", self.pain_next_morning, 0, 10)
@@ -94,6 +101,11 @@ class CheckIn:
         _check_int("global_change", self.global_change, -7, 7)
         _check_int("sessions_done", self.sessions_done, 0, 200)
         _check_int("sessions_planned", self.sessions_planned, 0, 200)
+
+    @property
+    def day(self) -> date:
+        """The calendar day of ``at`` (as written: UTC for stored check-ins)."""
+        return datetime.fromisoformat(self.at).date()
 
     @property
     def adherence(self) -> float | None:
@@ -214,7 +226,11 @@ def progress(
                 f"level ({baseline}/10)"
             )
         new_exercises, changes = _step(plan, lib, up=False)
-        new = replace(plan, exercises=new_exercises)
+        new = replace(
+            plan,
+            exercises=new_exercises,
+            exercise_note=_progressed_note(plan, "step_down") if changes else plan.exercise_note,
+        )
         reason = f"{why}, so the exercises are made easier."
         if not changes:
             reason += " They are already at the easiest level: please contact your clinic."
@@ -226,7 +242,8 @@ def progress(
             "Pain the next morning was not reported, so the plan stays the same for now.",
         )
 
-    streak = _acceptable_streak(plan, checkins, max_during, tolerance)
+    gap = int(rule.min_days_between_counted.value)
+    streak = _acceptable_streak(plan, checkins, max_during, tolerance, gap)
     needed = int(rule.sustained_checkins.value)
     adherence = latest.adherence
     if adherence is not None and adherence < rule.min_adherence.value:
@@ -236,11 +253,21 @@ def progress(
             "planned sessions; keep going on at least half of them before stepping up.",
         )
     if streak < needed:
+        more = needed - streak
+        after = latest.day + timedelta(days=gap)
+        when = f"{after.day} {after:%B}"
         return decide(
             "hold",
             f"Pain stayed within limits ({latest.pain_during}/10 during, back to "
-            f"{morning}/10 the next morning). One more check-in like this and the "
-            "exercises step up.",
+            f"{morning}/10 the next morning). "
+            + (
+                f"One more check-in like this, on {when} or later, and the exercises step up."
+                if more == 1
+                else f"{more} more check-ins like this, at least {gap} days apart, and the "
+                "exercises step up."
+            )
+            + f" The exercises only step up when good check-ins are at least {gap} days apart, "
+            "so that your body has time to show how it responds.",
         )
     new_exercises, changes = _step(plan, lib, up=True)
     if not changes:
@@ -251,10 +278,10 @@ def progress(
         )
     return decide(
         "step_up",
-        f"Pain stayed within limits at {streak} check-ins in a row (at most {max_during}/10 "
-        "during exercise, back to your usual level by the next morning), so the exercises "
-        "step up.",
-        replace(plan, exercises=new_exercises),
+        f"Pain stayed within limits at {streak} check-ins in a row, at least {gap} days apart "
+        f"(at most {max_during}/10 during exercise, back to your usual level by the next "
+        "morning), so the exercises step up.",
+        replace(plan, exercises=new_exercises, exercise_note=_progressed_note(plan, "step_up")),
         changes,
     )
 
@@ -268,15 +295,39 @@ def _acceptable(c: CheckIn, baseline: int, max_during: int, tolerance: int) -> b
     )
 
 
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def _progressed_note(plan: Plan, action: DecisionAction) -> str:
+    """The plan's note once check-ins have changed the exercises (the start note no longer
+    fits: it explains the starting level)."""
+    actions = [d.action for d in plan.history] + [action]
+    ups, downs = actions.count("step_up"), actions.count("step_down")
+    causes = ", ".join(name for _id, name, _p in plan.leading) or "non-specific back or hip pain"
+    done = []
+    if ups:
+        done.append(f"made harder {_times(ups)}")
+    if downs:
+        done.append(f"made easier {_times(downs)}")
+    return (
+        f"Exercises chosen for the likely causes ({causes}). Since the start, your check-ins "
+        f"have {' and '.join(done)}, to match how your pain responds."
+    )
+
+
 def _acceptable_streak(
-    plan: Plan, checkins: Sequence[CheckIn], max_during: int, tolerance: int
+    plan: Plan, checkins: Sequence[CheckIn], max_during: int, tolerance: int, gap_days: int
 ) -> int:
-    """Acceptable check-ins in a row, ending with the latest, since the last plan change."""
+    """Acceptable check-ins in a row, ending with the latest, since the last plan change,
+    counting only those at least ``gap_days`` calendar days before the one counted after
+    them (acceptable ones in between keep the streak but are not counted)."""
     changed_at = {
         d.checkin_id for d in plan.history if d.action in ("step_up", "step_down", "seek_care")
     }
     intake_pain = plan.answers.get("pain_now")
     streak = 0
+    counted_day: date | None = None
     for i in range(len(checkins) - 1, -1, -1):
         c = checkins[i]
         if c.id in changed_at:
@@ -289,7 +340,9 @@ def _acceptable_streak(
             baseline = c.pain_now
         if not _acceptable(c, baseline, max_during, tolerance):
             break
-        streak += 1
+        if counted_day is None or (counted_day - c.day).days >= gap_days:
+            streak += 1
+            counted_day = c.day
     return streak
 
 
@@ -356,7 +409,7 @@ def _retriage(
         triage_level=level,
         checkin_id=latest.id,
         at=latest.at,
-        changes=tuple(f"stopped: {e.name}" for e in plan.exercises),
+        changes=tuple(f"{e.name}: stopped for now" for e in plan.exercises),
         source="Finucane LM et al. JOSPT 2020;50(7):350-372",
     )
     new = replace(rebuilt, history=(*plan.history, decision))

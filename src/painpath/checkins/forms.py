@@ -14,8 +14,11 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+
+capfirst_lazy = lazy(capfirst, str)
 
 #: Warning signs asked at a check-in: (form field, intake linkId, value recorded when ticked).
 WARNING_SIGN_FIELDS: tuple[tuple[str, str, Any, Any], ...] = (
@@ -72,13 +75,30 @@ _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 PSFS_SLOTS = 3
 
 
-def _score(label: Any, required: bool = False, help_text: Any = "") -> forms.IntegerField:
+def _number_errors(what: Any, high: int | str = 10) -> dict[str, Any]:
+    """Plain error messages naming the question (``what``: e.g. "your pain right now"),
+    instead of Django's "This field is required." / "Ensure this value is ..."."""
+    return {
+        "required": format_lazy(_("Please give {what}: a number from 0 to {high}."), what=what,
+                                high=high),
+        "invalid": format_lazy(_("Please give {what} as a whole number from 0 to {high}."),
+                               what=what, high=high),
+        "min_value": format_lazy(_("{What} cannot be below 0."), What=capfirst_lazy(what)),
+        "max_value": format_lazy(_("{What} goes up to {high} at most."),
+                                 What=capfirst_lazy(what), high=high),
+    }  # fmt: skip
+
+
+def _score(
+    label: Any, what: Any, required: bool = False, help_text: Any = ""
+) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,
         max_value=10,
         required=required,
         help_text=help_text,
+        error_messages=_number_errors(what),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 10}),
     )
 
@@ -88,14 +108,19 @@ class CheckInForm(forms.Form):
 
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     pain_now = _score(
-        _("Your pain right now"), True, _("0 means no pain, 10 the worst imaginable.")
+        _("Your pain right now"),
+        _("your pain right now"),
+        True,
+        _("0 means no pain, 10 the worst imaginable."),
     )
     pain_during = _score(
         _("Your worst pain during the exercises"),
+        _("your worst pain during the exercises"),
         help_text=_("0 to 10. Leave empty if you did not do the exercises."),
     )
     pain_next_morning = _score(
         _("Your pain on the morning after exercising"),
+        _("your pain on the morning after exercising"),
         help_text=_("0 to 10. Leave empty if you did not exercise."),
     )
     sessions_done = forms.IntegerField(label="", min_value=0, required=True)
@@ -112,11 +137,15 @@ class CheckInForm(forms.Form):
         self.period_days = period_days
         done = self.fields["sessions_done"]
         assert isinstance(done, forms.IntegerField)
-        done.label = ngettext(
-            "Did you do your exercises in the last day? Enter 1 for yes, 0 for no.",
-            "On how many of the last %(days)d days did you do your exercises?",
-            period_days,
-        ) % {"days": period_days}
+        if period_days == 1:
+            done.label = _("Did you do your exercises today? Enter 1 for yes, 0 for no.")
+            what: Any = _("whether you did your exercises today (1 for yes, 0 for no)")
+        else:
+            done.label = _("On how many of the last %(days)d days did you do your exercises?") % {
+                "days": period_days
+            }
+            what = _("the number of days you did your exercises")
+        done.error_messages.update(_number_errors(what, period_days))
         done.max_value = period_days
         done.validators.append(_max_validator(period_days))
         done.widget.attrs.update({"inputmode": "numeric", "min": 0, "max": period_days})
@@ -124,7 +153,10 @@ class CheckInForm(forms.Form):
             self.fields[f"psfs_activity_{i}"] = forms.CharField(
                 label=_("Activity %(n)d") % {"n": i}, max_length=80, required=False
             )
-            self.fields[f"psfs_score_{i}"] = _score(_("How well can you do it now?"))
+            self.fields[f"psfs_score_{i}"] = _score(
+                _("How well can you do it now?"),
+                _("the score for activity %(n)d") % {"n": i},
+            )
         for name, _link, _value, label in WARNING_SIGN_FIELDS:
             self.fields[name] = forms.BooleanField(label=label, required=False)
 

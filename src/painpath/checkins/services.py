@@ -1,25 +1,40 @@
-"""Care-plan operations on the web: the current plan, check-ins, the handout's clinic.
+"""Care-plan operations on the web: the current plan, check-ins, escalation, the handout's clinic.
 
 Views call these functions; they hold no request logic. Every write happens in one
 transaction: a check-in and the plan version it produces are stored together or not at all,
 and a repeated submission (same ``submission_key``) returns what was stored the first time.
+
+Escalation: a warning sign reported at a check-in re-runs triage; the plan version it produces
+has ``action="seek_care"`` and carries the new level in ``plan["triage"]``. The person's
+*current* triage (:func:`current_triage`) is the most urgent of the intake's own level and
+every such escalation; when a check-in makes it more urgent, the clinic is emailed
+(:func:`notify_clinic_of_escalation`, no health details beyond the level).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce, Least
+from django.urls import reverse
 from django.utils import timezone
 
 from painpath.careplan.pdf import ClinicContact
 from painpath.careplan.plan import Plan, assessment_from_dict, build_plan
 from painpath.careplan.progression import Reassess, progress
 from painpath.checkins.models import CheckIn, PlanVersion
+from painpath.engine.assessment import TRIAGE_LEVELS, TriageLevel, urgency_rank
 from painpath.patients.models import IntakeRecord
+
+log = logging.getLogger(__name__)
 
 #: The adherence question covers at most this many days ("on how many of the last N days...").
 MAX_PERIOD_DAYS = 28
@@ -92,6 +107,7 @@ def submit_checkin(
     existing = _existing(record, submission_key)
     if existing is not None:
         return existing
+    before = current_triage(record)[0]
     unknown = set(values) - set(CHECKIN_FIELDS)
     if unknown:
         raise CheckInRejected(f"unknown check-in fields: {', '.join(sorted(unknown))}")
@@ -128,6 +144,14 @@ def submit_checkin(
         if existing is None:
             raise
         return existing
+    after = current_triage(record)[0]
+    if urgency_rank(after) < urgency_rank(before):
+        # After the commit: the clinic is told only about an escalation that was stored.
+        transaction.on_commit(lambda: notify_clinic_of_escalation(record, after))
+    # The cached result page must show the banner at once (in this process; see README).
+    from painpath.patients.pagecache import result_pages
+
+    result_pages.evict(record.token_hash)
     return CheckInResult(checkin, new_version, True)
 
 
@@ -151,3 +175,148 @@ def clinic_contact() -> ClinicContact | None:
     return ClinicContact(
         name=clinic.name, address=clinic.address, phone=clinic.phone, email=clinic.email
     )
+
+
+# --------------------------------------------------------------------------- escalation
+
+
+def _intake_triage(record: IntakeRecord) -> tuple[TriageLevel, tuple[str, ...]]:
+    triage = record.assessment.get("triage") or {}
+    level = str(triage.get("level") or record.triage_level)
+    if level not in TRIAGE_LEVELS:  # a stored level the engine no longer knows: be safe
+        level = record.triage_level
+    reasons = tuple(str(r) for r in triage.get("reasons", ()))
+    return level, reasons  # type: ignore[return-value]
+
+
+def current_triage(record: IntakeRecord) -> tuple[TriageLevel, tuple[str, ...], datetime | None]:
+    """The person's triage now: ``(level, reasons, since)``.
+
+    ``level`` is the most urgent of the intake's own level and every escalation from a check-in
+    (plan versions with ``action="seek_care"``, whose ``plan["triage"]`` holds the re-run
+    triage). When a check-in made it more urgent than the intake, ``reasons`` are that
+    escalation's reasons and ``since`` is when it was first reached (aware UTC datetime);
+    otherwise ``reasons`` are the intake's and ``since`` is ``None``. One query.
+    """
+    level, reasons = _intake_triage(record)
+    since: datetime | None = None
+    versions = PlanVersion.objects.filter(record=record, action="seek_care").order_by("number")
+    for version in versions.only("plan", "created_at"):
+        triage = version.plan.get("triage") or {}
+        new = triage.get("level")
+        if new in TRIAGE_LEVELS and urgency_rank(new) < urgency_rank(level):
+            level = new
+            reasons = tuple(str(r) for r in triage.get("reasons", ()))
+            since = version.created_at
+    return level, reasons, since
+
+
+def is_escalated(record: IntakeRecord) -> bool:
+    """Whether a check-in made ``record``'s triage more urgent than its intake's."""
+    return current_triage(record)[2] is not None
+
+
+def _urgency_case(field: str) -> Case:
+    return Case(
+        *[When(**{field: level}, then=Value(rank)) for rank, level in enumerate(TRIAGE_LEVELS)],
+        default=Value(len(TRIAGE_LEVELS)),
+        output_field=IntegerField(),
+    )
+
+
+def with_current_urgency(
+    queryset: models.QuerySet[IntakeRecord],
+) -> models.QuerySet[IntakeRecord]:
+    """``queryset`` annotated for staff lists, in the database (no query per row):
+
+    * ``escalated_urgency``: the most urgent check-in escalation (0 = emergency .. 3), or
+      ``None`` without one;
+    * ``reviewed_urgency``: the level of the latest therapist review, or ``None``;
+    * ``current_urgency``: the most urgent of the escalation and the therapist's level (the
+      intake's own level when nobody has reviewed it). Sort by it to put escalations first.
+    """
+    from painpath.staff.models import IntakeReview
+
+    escalations = (
+        PlanVersion.objects.filter(record=OuterRef("pk"), action="seek_care")
+        .annotate(rank=_urgency_case("plan__triage__level"))
+        .order_by("rank")
+        .values("rank")[:1]
+    )
+    reviews = (
+        IntakeReview.objects.filter(intake=OuterRef("pk"))
+        .annotate(rank=_urgency_case("triage_level"))
+        .order_by("-created_at", "-id")
+        .values("rank")[:1]
+    )
+    lowest = Value(len(TRIAGE_LEVELS))
+    return queryset.annotate(
+        escalated_urgency=Subquery(escalations, output_field=IntegerField()),
+        reviewed_urgency=Subquery(reviews, output_field=IntegerField()),
+    ).annotate(
+        current_urgency=Least(
+            Coalesce("reviewed_urgency", "urgency", output_field=IntegerField()),
+            Coalesce("escalated_urgency", lowest, output_field=IntegerField()),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def alert_address() -> str:
+    """Where escalation alerts go: ``PAINPATH_CLINIC_ALERT_EMAIL``, else the first clinic's
+    email, else the address in ``DEFAULT_FROM_EMAIL`` (``"Name <a@b>"`` -> ``a@b``)."""
+    from email.utils import parseaddr
+
+    from painpath.clinic.models import Clinic
+
+    configured = str(getattr(settings, "PAINPATH_CLINIC_ALERT_EMAIL", "") or "").strip()
+    if configured:
+        return configured
+    clinic_email = (
+        Clinic.objects.exclude(email="").order_by("name").values_list("email", flat=True).first()
+    )
+    if clinic_email:
+        return str(clinic_email)
+    return parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1]
+
+
+def staff_intake_url(record: IntakeRecord) -> str:
+    """Absolute URL of the staff page of ``record`` (``PAINPATH_BASE_URL`` + path)."""
+    base = str(getattr(settings, "PAINPATH_BASE_URL", "")).rstrip("/")
+    return base + reverse("staff:intake", args=[record.reference])
+
+
+def notify_clinic_of_escalation(record: IntakeRecord, level: TriageLevel) -> bool:
+    """Email the clinic that ``record`` was escalated to ``level`` at a check-in.
+
+    The message names the level and links to the staff page (which needs a staff login); it
+    carries no answers, no reasons and no patient details. Returns ``False`` (logged without
+    personal data) when sending fails, so a check-in is never lost to a mail error.
+    """
+    to = alert_address()
+    if not to:
+        log.warning("escalation alert not sent: no clinic alert address configured")
+        return False
+    name = dict(_LEVEL_WORDS).get(level, level)
+    subject = f"PainPath: an intake was escalated to {name} at a check-in"
+    body = (
+        f"An intake was escalated to {name} at a check-in.\n\n"
+        f"Open it (staff login needed):\n{staff_intake_url(record)}\n\n"
+        "The person was shown the advice for this level on their plan page. This email "
+        "deliberately contains no health details.\n"
+    )
+    try:
+        send_mail(subject, body, None, [to])
+    except Exception:  # SMTP and file errors alike: the check-in is stored either way
+        log.warning("sending an escalation alert failed", exc_info=False)
+        return False
+    return True
+
+
+#: Level names in staff emails (staff-facing, English like the rest of the staff mail).
+_LEVEL_WORDS: tuple[tuple[str, str], ...] = (
+    ("emergency", "EMERGENCY"),
+    ("urgent", "URGENT"),
+    ("routine", "routine"),
+    ("self_care", "self-care"),
+)

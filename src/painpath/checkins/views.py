@@ -24,6 +24,7 @@ from painpath.careplan.plots import ProgressRow, adherence_svg, pain_function_sv
 from painpath.checkins import services
 from painpath.checkins.forms import CheckInForm
 from painpath.checkins.models import CheckIn
+from painpath.checkins.templatetags.checkins_tags import escalation_view
 from painpath.patients import services as patient_services
 from painpath.patients.models import IntakeRecord
 from painpath.patients.tokens import new_secret
@@ -86,8 +87,15 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
         (item, _drawing_uri(item.drawing) if item.drawing else None) for item in current.exercises
     ]
     latest = current.history[-1] if current.history else None
+    see_doctor = current.triage_level in ("emergency", "urgent")
     context: dict[str, Any] = {
         "plan": current,
+        # A warning sign at a check-in: the escalation banner replaces the plan's triage box.
+        "escalation": escalation_view(record),
+        # Emergency/urgent: the page is about getting checked, not a self-care plan, and
+        # offers no check-in about exercises (README, "Care plans").
+        "see_doctor": see_doctor,
+        "offer_checkin": bool(current.exercises) and not see_doctor,
         "version": version,
         "exercises": exercises,
         "latest": latest if latest is not None and latest.action != "start" else None,
@@ -100,6 +108,11 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
         "result_url": reverse("patients:result", args=[token]),
     }
     return render(request, "checkins/plan.html", context)
+
+
+def _checkins_offered(record: IntakeRecord) -> bool:
+    level = Plan.from_dict(services.current_plan(record).plan).triage_level
+    return level not in ("emergency", "urgent")
 
 
 @never_cache
@@ -123,6 +136,11 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     """The check-in form; a valid POST stores it, updates the plan and shows the plan."""
     record = _record(token)
     days = services.period_days(record)
+    if request.method == "GET" and not _checkins_offered(record):
+        # Emergency/urgent: a check-in about exercises is not the next step; seeing a doctor
+        # is. A form opened earlier can still be sent (POST): nothing typed is lost.
+        messages.info(request, _("There are no exercise check-ins until a doctor has seen you."))
+        return redirect("checkins:plan", token=token)
     if request.method == "POST":
         form = CheckInForm(request.POST, period_days=days)
         if _rate_limited(request):

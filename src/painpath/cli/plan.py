@@ -8,7 +8,9 @@ is read; ``-`` reads standard input). The answers are validated and assessed by 
 * ``--format json``: ``Plan.to_dict()``: the triage level, the exercises (id, name, dose, why,
   source, ...), the advice items and the warning signs.
 * ``--format pdf``: the printable handout; written to ``--output FILE``, or to standard output
-  as bytes; ``--clinic-name``/``--clinic-address``/``--clinic-phone`` print the clinic on it.
+  as bytes when it is piped or redirected (refused, exit 2, when standard output is a terminal:
+  raw PDF bytes would garble it); ``--clinic-name``/``--clinic-address``/``--clinic-phone``
+  print the clinic on it.
 
 Exit status: 0 on success; 2 with one line on stderr for bad input (``CLIError``).
 """
@@ -67,6 +69,10 @@ def build_plan_for_file(case: str) -> Plan:
 
 def run(args: argparse.Namespace) -> int:
     """Print (or write) the plan for ``args.case`` in ``args.format``; the exit status."""
+    if args.format == "pdf" and not args.output and _stdout_is_terminal():
+        raise CLIError(
+            "--format pdf writes binary data: give --output FILE, or pipe or redirect the output"
+        )
     plan = build_plan_for_file(args.case)
     data: bytes
     if args.format == "pdf":
@@ -92,6 +98,13 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     return EXIT_OK
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stdout: not a terminal
+        return False
 
 
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> str:

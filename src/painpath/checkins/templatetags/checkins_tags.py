@@ -1,0 +1,92 @@
+"""Template tags other apps use to show the care plan's safety state with one line.
+
+``{% load checkins_tags %}{% escalation_banner record %}`` shows the escalation banner
+(``checkins/_escalation_banner.html``) when a warning sign reported at a check-in made the
+person's triage more urgent than their intake's, and nothing otherwise.
+
+``{% current_level record as level %}`` (staff pages) gives the staff-facing current level as
+``{"level", "name", "escalated", "since"}``: from the ``with_current_urgency`` annotations when
+the queryset has them (no query), else computed (one query).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from painpath.checkins import services
+from painpath.engine.assessment import TRIAGE_LEVELS
+from painpath.patients.models import IntakeRecord, TriageLevel
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    """What the banner shows: level, headline, what to do, where to go, why, and since when."""
+
+    level: str
+    headline: str
+    what_to_do: list[str]
+    where: str
+    reasons: list[str]
+    since: datetime
+
+
+def _where(level: str) -> str:
+    if level == "emergency":
+        return _(
+            "The nearest emergency department (A&E, ER), or call an ambulance. Do not drive "
+            "yourself."
+        )
+    return _(
+        "Your doctor's practice today (say it is urgent), or an urgent care or walk-in centre. "
+        "If you cannot be seen within 24 hours, go to an emergency department."
+    )
+
+
+def escalation_view(record: IntakeRecord) -> EscalationView | None:
+    """The banner's content for ``record``, or ``None`` when nothing was escalated."""
+    from painpath.patients.results import triage_view
+
+    level, reasons, since = services.current_triage(record)
+    if since is None:
+        return None
+    box = triage_view({"level": level, "reasons": list(reasons)})
+    return EscalationView(
+        level=level,
+        headline=box.headline,
+        what_to_do=box.what_to_do,
+        where=_where(level) if level in ("emergency", "urgent") else "",
+        reasons=box.reasons,
+        since=since,
+    )
+
+
+@register.inclusion_tag("checkins/_escalation_banner.html")
+def escalation_banner(record: IntakeRecord | None) -> dict[str, Any]:
+    """Context for the banner: ``escalation`` is ``None`` (nothing shown) without escalation."""
+    return {"escalation": escalation_view(record) if record is not None else None}
+
+
+@register.simple_tag
+def current_level(record: IntakeRecord) -> dict[str, Any]:
+    """The staff-facing current level of ``record`` (see the module docstring)."""
+    names = dict(TriageLevel.choices)
+    rank = getattr(record, "current_urgency", None)
+    escalated_rank = getattr(record, "escalated_urgency", None)
+    since: datetime | None = None
+    if rank is None:  # not annotated: compute it (staff detail page)
+        annotated = services.with_current_urgency(IntakeRecord.objects.filter(pk=record.pk))
+        row = annotated.get()
+        rank, escalated_rank = row.current_urgency, row.escalated_urgency  # type: ignore[attr-defined]
+        since = services.current_triage(record)[2]
+    level = TRIAGE_LEVELS[min(int(rank), len(TRIAGE_LEVELS) - 1)]
+    # "Escalated" when the check-in escalation is what makes it this urgent.
+    escalated = escalated_rank is not None and int(escalated_rank) <= int(rank)
+    escalated = escalated and int(rank) < record.urgency
+    return {"level": level, "name": names.get(level, level), "escalated": escalated, "since": since}
