@@ -184,6 +184,7 @@ def _base_context(token: str, record: IntakeRecord) -> dict[str, object]:
         "token": token,
         "result_url": reverse("patients:result", args=[token]),
         "urgent_advice": _urgent_advice(record),
+        "record": record,  # the check-in escalation banner (checkins_tags)
     }
 
 
