@@ -168,6 +168,8 @@ DEFAULT_FROM_EMAIL = config.env_list("PAINPATH_FROM_EMAIL", ["PainPath <no-reply
 
 # Absolute links in emails (private result links, cancel links).
 PAINPATH_BASE_URL = config.env_list("PAINPATH_BASE_URL", ["http://127.0.0.1:8000"])[0]
+# Where check-in escalation alerts go (care plans); empty: the clinic's email, then the sender.
+PAINPATH_CLINIC_ALERT_EMAIL = config.env_list("PAINPATH_CLINIC_ALERT_EMAIL", [""])[0]
 
 # --- logging: never log request bodies or health data ---------------------------------------
 LOGGING = {
