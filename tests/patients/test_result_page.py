@@ -201,3 +201,28 @@ def test_cached_pages_expire_and_stay_bounded() -> None:
     short = PageCache(ttl=0)
     short.put(("x",), b"1")
     assert short.get(("x",)) is None
+
+
+def test_a_change_to_a_row_linked_to_the_intake_renders_its_page_afresh(
+    db: None, client: Client, django_assert_num_queries: Any
+) -> None:
+    from django.apps import apps
+    from django.db import connection
+    from django.db.models.signals import post_save
+    from django.test.utils import CaptureQueriesContext
+
+    from painpath.patients.apps import _intake_fields
+
+    outcome = services.submit_answers(ROUTINE_ANSWERS, "h" * 43)
+    linked = [m for m in apps.get_models() if _intake_fields(m)]
+    assert linked, "no app links a model to the intake yet"
+    for model in linked:
+        client.get(f"/r/{outcome.token}/")
+        with django_assert_num_queries(0):
+            client.get(f"/r/{outcome.token}/")  # cached
+        row = model()
+        setattr(row, _intake_fields(model)[0].attname, outcome.record.pk)
+        post_save.send(sender=model, instance=row, created=True)  # as a check-in save would
+        with CaptureQueriesContext(connection) as queries:
+            client.get(f"/r/{outcome.token}/")
+        assert len(queries) >= 1  # rendered again from the database

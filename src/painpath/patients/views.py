@@ -325,8 +325,8 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     """The private result page. 404 for any token that is not an intake's.
 
     Rendered pages are cached in memory per intake (``painpath.patients.pagecache``): a stored
-    result never changes. The page has no form (so no CSRF token) and nothing per visit except
-    flash messages, which bypass the cache.
+    result never changes, and writes to rows linked to it evict its pages. The page has no form
+    (so no CSRF token) and nothing per visit except flash messages, which bypass the cache.
     """
     if not tokens.looks_like_token(token):
         raise Http404("no such result")
@@ -356,7 +356,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     }
     response = render(request, "patients/result.html", context)
     if cacheable:
-        result_pages.put(key, response.content)
+        result_pages.put(key, response.content, tag=record.pk)
     return response
 
 
