@@ -33,14 +33,21 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 
 def list_intakes(user: AnyUser, request: HttpRequest | None, page_number: Any = 1) -> Page[Any]:
-    """One page of submitted intakes, most urgent first (emergency, urgent, routine, self_care),
-    newest first within a level; each with its reviews and appointments prefetched.
+    """One page of submitted intakes, most urgent first (emergency, urgent, routine, self_care)
+    by their current level (``painpath.checkins.services.with_current_urgency``), newest first
+    within a level; each with its reviews and appointments prefetched.
 
     Audited as ``intake.list`` with the references shown. ``page_number`` out of range gives the
     last page; a non-number gives the first.
     """
-    records = IntakeRecord.objects.order_by("urgency", "-created_at", "-id").prefetch_related(
-        "reviews", "appointments"
+    from painpath.checkins.services import with_current_urgency
+
+    # Sorted by the current level: the most urgent of the therapist's review (else the
+    # engine's level) and any escalation from a check-in (care plans).
+    records = (
+        with_current_urgency(IntakeRecord.objects.all())
+        .order_by("current_urgency", "-created_at", "-id")
+        .prefetch_related("reviews", "appointments")
     )
     page = Paginator(records, INTAKES_PER_PAGE).get_page(page_number)
     log_access(
