@@ -177,3 +177,27 @@ def test_staff_ordering_puts_an_escalated_intake_first(client, patient) -> None:
     )
     assert ranks[other.record.pk] == 1
     assert ranks[patient.record.pk] == 0
+
+
+def test_staff_list_and_detail_show_the_escalation(client, patient, settings) -> None:
+    from django.contrib.auth.models import Group, User
+
+    from painpath.staff.access import ROLES
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    therapist = User.objects.create_user("pt.escalation")
+    therapist.groups.add(Group.objects.get(name=ROLES["therapist"]))
+    urgent = make_person({**ANSWERS, "fever_or_chills": True, "history_cancer": True})
+    _escalate(client, patient)
+    staff = Client()
+    staff.force_login(therapist)
+    html = staff.get("/staff/intakes/").content.decode()
+    first_row = html[html.index("<tbody>") : html.index("</tr>", html.index("<tbody>"))]
+    assert str(patient.record.reference)[:8] in first_row
+    assert "triage-badge--emergency" in first_row and "escalated at a check-in" in first_row
+    assert str(urgent.record.reference)[:8] not in first_row
+    detail = staff.get(f"/staff/intakes/{patient.record.reference}/").content.decode()
+    assert 'id="checkin-escalation"' in detail
+    assert "Escalated to Emergency at a check-in on 2026-03-04" in detail
+    plain = staff.get(f"/staff/intakes/{urgent.record.reference}/").content.decode()
+    assert 'id="checkin-escalation"' not in plain

@@ -90,3 +90,19 @@ def current_level(record: IntakeRecord) -> dict[str, Any]:
     escalated = escalated_rank is not None and int(escalated_rank) <= int(rank)
     escalated = escalated and int(rank) < record.urgency
     return {"level": level, "name": names.get(level, level), "escalated": escalated, "since": since}
+
+
+@register.simple_tag
+def checkin_escalation(record: IntakeRecord) -> dict[str, Any] | None:
+    """For staff pages: ``{"level", "level_name", "reasons", "since"}`` of the check-in
+    escalation of ``record``, or ``None`` when no check-in made it more urgent."""
+    view = escalation_view(record)
+    if view is None:
+        return None
+    names = dict(TriageLevel.choices)
+    return {
+        "level": view.level,
+        "level_name": names.get(view.level, view.level),
+        "reasons": view.reasons,
+        "since": view.since,
+    }
