@@ -1,5 +1,6 @@
-"""In Chromium at phone width: a person checks in twice from the private link; the second
-check-in steps the plan up, and the progress chart and its data table change with it."""
+"""In Chromium at phone width: a person checks in from the private link; two good check-ins
+minutes apart hold the plan, a good one days later steps it up, and the progress chart and its
+data table (which fits a 390 px phone) change with it."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _check_in(page: Any, *, now: str, during: str, morning: str) -> None:
+def _check_in(page: Any, *, now: str, during: str, morning: str, days_done: str = "1") -> None:
     page.get_by_role("link", name="Check in").click()
     page.wait_for_url(re.compile(r"/checkin$"))
     page.fill("#id_pain_now", now)
     page.fill("#id_pain_during", during)
     page.fill("#id_pain_next_morning", morning)
-    page.fill("#id_sessions_done", "1")
+    page.fill("#id_sessions_done", days_done)
     page.fill("#id_psfs_activity_1", "Sitting through a film")
     page.fill("#id_psfs_score_1", "6")
     page.select_option("#id_global_change", "2")
@@ -59,10 +60,36 @@ def test_checkins_change_the_plan_and_the_chart(
     axe_check(page, "checkin-form")
     page.go_back()
 
-    _check_in(page, now="3", during="2", morning="3")
+    # A second good check-in minutes later does not step up (issue: step-ups minutes apart).
+    _check_in(page, now="4", during="3", morning="4")
+    held = page.locator("#changes").inner_text()
+    assert re.search(r"One more check-in like this, on \d+ \w+ or later", held), held
+    assert page.locator(".exercise .dose").all_inner_texts() == doses_before
+    first_chart = page.locator("#pain-chart").get_attribute("src")
+
+    # Four days later (the check-ins so far moved back in time): now it steps up.
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    from painpath.checkins.models import CheckIn
+
+    CheckIn.objects.update(created_at=F("created_at") - timedelta(days=4))
+    _check_in(page, now="3", during="2", morning="3", days_done="4")
     changes = page.locator("#changes").inner_text()
     assert "step up" in changes
-    assert page.locator("#progress-table tbody tr").count() == 3
+    assert page.locator("#progress-table tbody tr").count() == 4
+    # The check-in table fits the phone: nothing cut off at the right, caption not clipped.
+    fits = page.locator(".table-scroll").evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    assert fits, "the check-in table is wider than a 390 px phone"
+    caption = page.locator("#progress-caption")
+    assert caption.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    assert page.get_by_role("columnheader", name="Exercise days").is_visible()
+    assert page.locator("#progress-table").evaluate(
+        "t => t.getBoundingClientRect().right <= window.innerWidth"
+    )
+    # The table region alone, to look at (test-artifacts/checkin-table-390px.png).
+    page.locator("#progress").screenshot(path=str(screenshot(page, "checkin-table-390px")))
     second_chart = page.locator("#pain-chart").get_attribute("src")
     assert second_chart != first_chart
     assert page.locator(".exercise .dose").all_inner_texts() != doses_before
@@ -75,3 +102,37 @@ def test_checkins_change_the_plan_and_the_chart(
     assert not page.get_by_role("link", name="Check in").is_visible()
     assert page.locator(".exercise").first.is_visible()
     assert page.locator("#pain-chart").is_visible()
+
+
+def test_a_warning_sign_at_a_checkin_shows_the_banner_on_plan_and_result(
+    page: Any,
+    make_record: Callable[[], str],
+    screenshot: Callable[[Any, str], Path],
+    axe_check: Callable[..., Any],
+    settings: Any,
+) -> None:
+    settings.PAINPATH_CHECKIN_RATE = "10000/h"
+    token = make_record()
+    page.goto(f"/r/{token}/plan")
+    page.get_by_role("link", name="Check in").click()
+    page.wait_for_url(re.compile(r"/checkin$"))
+    page.fill("#id_pain_now", "6")
+    page.fill("#id_sessions_done", "1")
+    page.get_by_label("Numbness around your bottom, genitals or inner thighs").check()
+    page.get_by_role("button", name="Save my check-in").click()
+    page.wait_for_url(re.compile(r"/plan#changes$"))
+    assert page.get_by_role("heading", name="Get checked first", level=1).is_visible()
+    banner = page.locator("#escalation")
+    assert banner.is_visible()
+    assert "Get emergency help now" in banner.inner_text()
+    assert page.get_by_role("link", name="Check in").count() == 0
+    screenshot(page, "escalated-plan-390px")
+    axe_check(page, "escalated-plan")
+
+    page.goto(f"/r/{token}/")
+    banner = page.locator("#escalation")
+    assert banner.is_visible()
+    top = banner.evaluate("el => el.getBoundingClientRect().top")
+    assert top < page.locator("#triage").evaluate("el => el.getBoundingClientRect().top")
+    screenshot(page, "escalated-result-390px")
+    axe_check(page, "escalated-result")

@@ -47,6 +47,38 @@ def test_pdf_to_stdout_as_bytes(capsysbinary) -> None:
     assert capsysbinary.readouterr().out.startswith(b"%PDF-")
 
 
+def test_pdf_to_a_terminal_is_refused_naming_output(tmp_path) -> None:
+    # A real terminal (pseudo-terminal) on stdout: raw PDF bytes would garble it.
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "painpath", "plan", CASE, "--format", "pdf"],
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(terminal)
+    os.close(controller)
+    err = done.stderr.decode()
+    assert done.returncode == 2
+    assert err.count("\n") == 1 and "--output" in err
+    # Piped (not a terminal): the bytes go through.
+    piped = subprocess.run(
+        [sys.executable, "-m", "painpath", "plan", CASE, "--format", "pdf"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert piped.returncode == 0 and piped.stdout.startswith(b"%PDF-")
+
+
 def test_plan_reads_the_intake_from_stdin(monkeypatch, capsys) -> None:
     import io
 

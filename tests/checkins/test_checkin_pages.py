@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
+from datetime import timedelta
 
 import pypdf
 import pytest
@@ -216,3 +217,58 @@ def test_too_many_checkins_from_one_address_are_refused_keeping_the_answers(
     html = response.content.decode()
     assert "Too many check-ins" in html and "putting on socks" in html
     assert CheckIn.objects.filter(record=patient.record).count() == 2
+
+
+def test_emergency_plan_page_is_titled_for_getting_checked(client: Client) -> None:
+    from checkins.conftest import ANSWERS
+
+    person = make_person({**ANSWERS, "bowel_incontinence": True})
+    html = client.get(person.plan_url).content.decode()
+    assert "<h1>Get checked first</h1>" in html
+    assert "Your self-care plan" not in html
+    # No check-in about exercises: the check-in link goes back to the plan, with a note.
+    response = client.get(person.checkin_url, follow=True)
+    assert response.redirect_chain[-1][0] == person.plan_url
+    assert "no exercise check-ins until a doctor has seen you" in response.content.decode()
+
+
+def test_a_plan_escalated_at_a_checkin_reads_as_plain_sentences(client: Client, patient) -> None:
+    names = [e["name"] for e in services.current_plan(patient.record).plan["exercises"]]
+    client.post(patient.checkin_url, checkin_data(ws_saddle="on"))
+    html = client.get(patient.plan_url).content.decode()
+    assert "<h1>Get checked first</h1>" in html
+    for name in names:
+        assert f"<li>{name}: stopped for now</li>" in html
+    assert "stopped:" not in html
+    assert patient.checkin_url not in html, "no check-in offer once care is needed first"
+
+
+def test_adherence_question_for_one_day_says_today(client: Client, patient) -> None:
+    html = client.get(patient.checkin_url).content.decode()
+    assert services.period_days(patient.record) == 1
+    assert "Did you do your exercises today?" in html
+    assert "last 1 days" not in html
+    with time_machine.travel(patient.record.created_at + timedelta(days=4)):
+        html = client.get(patient.checkin_url).content.decode()
+    assert "On how many of the last 4 days did you do your exercises?" in html
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"pain_now": None}, "Please give your pain right now: a number from 0 to 10."),
+        ({"pain_now": 11}, "Your pain right now goes up to 10 at most."),
+        ({"pain_during": 12}, "Your worst pain during the exercises goes up to 10 at most."),
+        ({"pain_next_morning": "x"}, "Please give your pain on the morning after exercising as"),
+        ({"sessions_done": 5}, "Whether you did your exercises today (1 for yes, 0 for no) goes"),
+        ({"sessions_done": None}, "Please give whether you did your exercises today"),
+        ({"psfs_score_1": 11}, "The score for activity 1 goes up to 10 at most."),
+    ],
+)
+def test_form_errors_name_the_question_in_plain_words(
+    client: Client, patient, overrides, message
+) -> None:
+    html = client.post(patient.checkin_url, checkin_data(**overrides)).content.decode()
+    assert message in html
+    assert "This field is required" not in html
+    assert "Ensure this value" not in html
