@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -83,8 +84,13 @@ def test_older_fall_cannot_bear_weight_reasons_agree_with_emergency() -> None:
     _check(answers)
 
 
-@pytest.mark.parametrize("path", sorted(CASES_DIR.glob("*.json")), ids=lambda p: p.stem)
-def test_shared_case_reasons_agree_with_level(path: Any) -> None:
+ALL_CASES = sorted(CASES_DIR.glob("*.json")) + sorted(
+    (Path(__file__).parent / "heldout_cases").glob("*.json")
+)
+
+
+@pytest.mark.parametrize("path", ALL_CASES, ids=lambda p: p.stem)
+def test_case_reasons_agree_with_level(path: Any) -> None:
     _check(json.loads(path.read_text())["answers"])
 
 
