@@ -88,6 +88,12 @@ def test_plan_reads_the_intake_from_stdin(monkeypatch, capsys) -> None:
     assert data["context"]["answers"]["age"] == 30
 
 
+def test_emergency_case_text_is_titled_get_checked_first(capsys) -> None:
+    assert main(["plan", str(CASES_DIR / "case-006.json")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("PainPath: get checked first") and "self-care plan" not in out
+
+
 def test_emergency_case_plan_has_no_exercises(capsys) -> None:
     assert main(["plan", str(CASES_DIR / "case-006.json"), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -62,6 +62,7 @@ def test_emergency_pdf_has_no_exercises_but_the_advice_to_seek_care() -> None:
     text = _text(render_pdf(plan))
     assert "Emergency" in text and "Your exercises" not in text
     assert "emergency department" in text
+    assert text.lstrip().startswith("Get checked first") and "self-care plan" not in text
 
 
 def test_latin1_folds_typographic_characters() -> None:

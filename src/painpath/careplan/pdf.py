@@ -95,7 +95,9 @@ def render_pdf(
         pdf.ln(2)
         para(text, size, "B", h=7)
 
-    para("Your PainPath self-care plan", 18, "B", h=9)
+    # Emergency/urgent: no self-care plan, so the title says what comes first.
+    see_doctor = plan.triage_level in ("emergency", "urgent")
+    para("Get checked first" if see_doctor else "Your PainPath self-care plan", 18, "B", h=9)
     para(f"Printed {(today or date.today()).isoformat()}", 9)
     if clinic is not None:
         para(" | ".join(clinic.lines()), 9)

@@ -118,8 +118,10 @@ def _wrap(text: str, indent: str = "  ", first: str | None = None) -> str:
 
 def render_text(plan: Plan) -> str:
     """The plan as plain text: what to do now, exercises, advice, warning signs, disclaimer."""
+    see_doctor = plan.triage_level in ("emergency", "urgent")
+    title = "PainPath: get checked first" if see_doctor else "PainPath self-care plan"
     out = [
-        "PainPath self-care plan (information, not a diagnosis)",
+        f"{title} (information, not a diagnosis)",
         "",
         f"WHAT TO DO NOW: {plan.triage_level.replace('_', ' ').upper()}",
         _wrap(plan.triage_advice),
