@@ -38,10 +38,6 @@ class RecordNotFound(LookupError):
     """No intake has this private link token (wrong, malformed or deleted)."""
 
 
-class DraftGone(LookupError):
-    """The draft was already submitted or has expired (safe to show to the person)."""
-
-
 def _assess(answers: Mapping[str, Any]) -> Assessment:
     # Imported here: the engine loads its knowledge base on first use, not at URL import.
     from painpath.engine import assess
@@ -264,7 +260,6 @@ def email_private_link(email: str, token: str) -> bool:
 
 
 __all__ = [
-    "DraftGone",
     "IntakeError",
     "RecordNotFound",
     "Screening",
