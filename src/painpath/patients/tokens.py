@@ -20,7 +20,7 @@ import hashlib
 import re
 import secrets
 
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import salted_hmac
 
 #: 32 random bytes -> 43 URL-safe characters.
 TOKEN_BYTES = 32
@@ -49,7 +49,3 @@ def looks_like_token(value: str) -> bool:
     """True when ``value`` has the shape of a token (cheap check before any query)."""
     return bool(_TOKEN_RE.match(value))
 
-
-def matches(secret: str, stored_digest: str) -> bool:
-    """Whether ``secret`` hashes to ``stored_digest``, compared in constant time."""
-    return constant_time_compare(digest(secret), stored_digest)
