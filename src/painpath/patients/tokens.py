@@ -48,4 +48,3 @@ def digest(secret: str) -> str:
 def looks_like_token(value: str) -> bool:
     """True when ``value`` has the shape of a token (cheap check before any query)."""
     return bool(_TOKEN_RE.match(value))
-
