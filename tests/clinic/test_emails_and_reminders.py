@@ -121,7 +121,11 @@ def test_cancelling_sends_a_cancel_event(booked: Appointment, committed: Callabl
     (event,) = calendar.walk("VEVENT")
     assert event["STATUS"] == "CANCELLED"
     assert event["SEQUENCE"] == 1
-    assert "/appointments/" not in message.body  # a dead link would only confuse
+    # The private link now leads to "cancelled" and free times to book again.
+    assert "To book another time, open your private link" in message.body
+    link = next(line for line in message.body.splitlines() if "/appointments/" in line).strip()
+    assert services.appointment_for_token(link.rstrip("/").rsplit("/", 1)[1]) == booked
+    assert "URL" not in event  # the calendar file itself carries no link
     assert "Your appointment at Test Clinic is cancelled." in message.body
     assert "It was planned for: Tuesday, March 3 at 10:00 AM (Eastern Time)" in message.body
     assert "+1 555 0199" in message.body

@@ -3,7 +3,8 @@
 Sent with Django's email framework: files in the data folder by default, SMTP when
 ``PAINPATH_EMAIL_HOST`` is set (see ``painpath.web.settings``). Bodies are plain-text templates
 in ``clinic/templates/clinic/email/``; subjects and bodies are translatable. They carry the
-date, time, therapist, clinic and the signed cancel/reschedule link, never health data.
+date, time, therapist, clinic and the signed private link (also in the cancellation, where it
+offers times to book again), never health data.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ def build_message(appointment: Appointment, kind: str) -> EmailMessage:
     if kind not in KINDS:
         raise ValueError(f"unknown email kind {kind!r}; expected one of {KINDS}")
     clinic = appointment.therapist.clinic
-    link = manage_url(appointment) if kind != "cancellation" else ""
+    # After a cancellation the private link still works: it says the visit is cancelled and
+    # offers free times to book again. The calendar file carries no link then.
+    link = manage_url(appointment)
     context = {
         "appointment": appointment,
         "clinic": clinic,
@@ -63,7 +66,7 @@ def build_message(appointment: Appointment, kind: str) -> EmailMessage:
         to=[appointment.patient.email],
         reply_to=[clinic.email] if clinic.email else None,
     )
-    ics = build_ics(appointment, manage_link=link)
+    ics = build_ics(appointment, manage_link=link if kind != "cancellation" else "")
     method = "CANCEL" if kind == "cancellation" else "PUBLISH"
     message.attach("appointment.ics", ics, f"text/calendar; charset=utf-8; method={method}")
     return message
