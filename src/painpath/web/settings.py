@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -170,6 +171,13 @@ DEFAULT_FROM_EMAIL = config.env_list("PAINPATH_FROM_EMAIL", ["PainPath <no-reply
 PAINPATH_BASE_URL = config.env_list("PAINPATH_BASE_URL", ["http://127.0.0.1:8000"])[0]
 # Where check-in escalation alerts go (care plans); empty: the clinic's email, then the sender.
 PAINPATH_CLINIC_ALERT_EMAIL = config.env_list("PAINPATH_CLINIC_ALERT_EMAIL", [""])[0]
+# The number the emergency result's call button dials (the demo clinic is in the US); the page
+# tells people elsewhere to call their local number. Digits, optionally a leading +.
+PAINPATH_EMERGENCY_NUMBER = config.env_list("PAINPATH_EMERGENCY_NUMBER", ["911"])[0]
+if not re.fullmatch(r"\+?[0-9]{2,15}", PAINPATH_EMERGENCY_NUMBER):
+    raise config.ConfigError(
+        f"PAINPATH_EMERGENCY_NUMBER={PAINPATH_EMERGENCY_NUMBER!r}: use digits only, e.g. 911"
+    )
 
 # --- logging: never log request bodies or health data ---------------------------------------
 LOGGING = {
