@@ -12,6 +12,9 @@ Encoding of the HTML form (one field name per linkId):
 * ``boolean``: radio buttons ``yes`` / ``no`` / ``unsure``; ``unsure`` or nothing means unknown.
 * ``choice``: radio buttons with the option codes plus ``unsure`` ("I'd rather not answer",
   so a radio answer can be taken back without script); ``unsure`` or nothing means unknown.
+* An age below the questionnaire's minimum (16) is not an error message ("enter a number from
+  16" invites a made-up age): the form reports it with :func:`too_young` and the view explains
+  who PainPath is for and where to get help instead.
 * ``multi``: check boxes with the option codes. Nothing ticked means unknown, never "none": a
   person says "none of these" by ticking the "none" option. Items without a "none" option in
   the questionnaire get one from the form (``NONE_CODE``), turned into ``[]`` here.
@@ -33,6 +36,13 @@ NONE_CODE = "__none__"
 
 YES, NO, UNSURE = "yes", "no", "unsure"
 
+#: The item whose minimum is the youngest age PainPath is for.
+AGE_ITEM = "age"
+
+
+class _TooYoung(ValueError):
+    """An age from 0 to below the item's minimum."""
+
 
 @dataclass
 class StepForm:
@@ -48,6 +58,8 @@ class StepForm:
     cleared: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
     raw: dict[str, list[str]] = field(default_factory=dict)
+    #: The youngest age PainPath is for, set when the age given is below it (else None).
+    minimum_age: int | None = None
 
     @property
     def is_valid(self) -> bool:
@@ -75,6 +87,10 @@ def read_step(step: Step, data: QueryDict, items: list[Item] | None = None) -> S
         form.raw[item.link_id] = values
         try:
             value = _convert(item, values)
+        except _TooYoung:
+            form.minimum_age = item.min
+            form.cleared.append(item.link_id)  # never stored
+            continue
         except ValueError as exc:
             form.errors[item.link_id] = str(exc)
             continue
@@ -123,9 +139,16 @@ def _convert_integer(item: Item, text: str) -> int:
         raise ValueError(
             _("Please enter a whole number (digits only) from %(min)s to %(max)s%(unit)s.") % bounds
         ) from None
+    if item.link_id == AGE_ITEM and 0 <= number < item.min:
+        raise _TooYoung(str(number))
     if not item.min <= number <= item.max:
         raise ValueError(_("Please enter a number from %(min)s to %(max)s%(unit)s.") % bounds)
     return number
+
+
+def too_young(form: StepForm) -> bool:
+    """Whether the step gave an age below the youngest age PainPath is for."""
+    return form.minimum_age is not None
 
 
 def _convert_multi(item: Item, given: list[str]) -> list[str] | None:

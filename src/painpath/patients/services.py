@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,6 +233,44 @@ def record_for_token(token: str) -> IntakeRecord:
     return record
 
 
+def record_for_result_page(token: str) -> IntakeRecord:
+    """Like :func:`record_for_token`, in ONE query for the result page: the answers are not
+    loaded (the page does not show them) and ``has_escalation`` tells whether a check-in
+    escalated the advice (so the escalation banner costs a query only when there is one)."""
+    if not tokens.looks_like_token(token):
+        raise RecordNotFound(token[:0])
+    rows = IntakeRecord.objects.filter(token_hash=tokens.digest(token)).defer("answers")
+    try:
+        from django.apps import apps
+
+        plan_version = apps.get_model("checkins", "PlanVersion")
+    except LookupError:
+        rows = rows.annotate(has_escalation=Value(False, output_field=BooleanField()))
+    else:
+        escalations = plan_version.objects.filter(record=OuterRef("pk"), action="seek_care")
+        rows = rows.annotate(has_escalation=Exists(escalations))
+    record = rows.first()
+    if record is None:
+        raise RecordNotFound("")
+    return record
+
+
+def recent_records(result_tokens: list[str]) -> list[tuple[str, IntakeRecord]]:
+    """``(token, record)`` for the tokens that still open a result, in the given order.
+
+    One query; answers and assessment are not loaded. For "you already sent your answers" on
+    the device that sent them (the tokens come from its signed cookie).
+    """
+    by_digest = {tokens.digest(t): t for t in result_tokens if tokens.looks_like_token(t)}
+    if not by_digest:
+        return []
+    rows = IntakeRecord.objects.filter(token_hash__in=list(by_digest)).only(
+        "token_hash", "created_at"
+    )
+    found = {r.token_hash: r for r in rows}
+    return [(t, found[d]) for d, t in by_digest.items() if d in found]
+
+
 def private_link(token: str) -> str:
     """The absolute URL of the result page for ``token`` (``PAINPATH_BASE_URL`` + path)."""
     from django.urls import reverse
@@ -269,6 +308,8 @@ __all__ = [
     "find_draft",
     "private_link",
     "purge_expired_drafts",
+    "recent_records",
+    "record_for_result_page",
     "record_for_submission",
     "record_for_token",
     "save_step",

@@ -14,10 +14,22 @@ Red-flag interruption (after every saved step, Next or Back, on the answers so f
   an answer, finish here and save the result, or continue the questions anyway. Continuing is
   allowed because an urgent case still benefits from a complete intake; each new urgent warning
   sign is shown once.
+
+Under 16: an age below the questionnaire's minimum is not a form error (that would invite a
+made-up age): the draft is deleted at once and a page says who PainPath is for and where to get
+help instead, including emergency signs.
+
+Remembered results: the device that sent an intake keeps its private token(s) in a signed,
+HTTP-only cookie (``painpath_results``, the ``RESULTS_KEPT`` most recent, ``RESULTS_LIFETIME``
+after the last one), so that Back after sending, or coming back to ``/`` or ``/start/``, shows
+"You already sent your answers: see your result" instead of a dead end. "Forget" on
+``/start/`` deletes the cookie (shared devices).
 """
 
 from __future__ import annotations
 
+import functools
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -25,7 +37,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,12 +46,17 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from painpath.engine.intake import IntakeError
 from painpath.patients import services, tokens, wizard
-from painpath.patients.forms import read_step
+from painpath.patients.forms import StepForm, read_step, too_young
 from painpath.patients.models import DRAFT_LIFETIME, IntakeDraft
 from painpath.patients.pagecache import result_pages
 from painpath.patients.results import result_view, triage_view
 
 DRAFT_COOKIE = "painpath_draft"
+RESULTS_COOKIE = "painpath_results"
+#: How long a device remembers the results it sent (after the most recent one), and how many.
+RESULTS_LIFETIME = timedelta(days=14)
+RESULTS_KEPT = 3
+_RESULTS_SALT = "painpath.patients.results"
 MISMATCH = gettext_lazy("This answer does not fit with your other answers. Please check it.")
 _DRAFT_SALT = "painpath.patients.draft"
 
@@ -75,6 +93,39 @@ def _forget_cookie(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _remembered(request: HttpRequest) -> list[str]:
+    """The private tokens this device sent, most recent first (from the signed cookie)."""
+    raw = request.get_signed_cookie(
+        RESULTS_COOKIE,
+        default="",
+        salt=_RESULTS_SALT,
+        max_age=int(RESULTS_LIFETIME.total_seconds()),
+    )
+    return [t for t in str(raw).split(":") if tokens.looks_like_token(t)][:RESULTS_KEPT]
+
+
+def _remember(request: HttpRequest, response: HttpResponse, token: str) -> HttpResponse:
+    kept = [token, *[t for t in _remembered(request) if t != token]][:RESULTS_KEPT]
+    response.set_signed_cookie(
+        RESULTS_COOKIE,
+        ":".join(kept),  # tokens are URL-safe base64: never a ":"
+        salt=_RESULTS_SALT,
+        max_age=int(RESULTS_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def _recent_results(request: HttpRequest) -> list[dict[str, Any]]:
+    """``[{"url", "sent"}]`` for this device's results that still exist, most recent first."""
+    return [
+        {"url": reverse("patients:result", args=[token]), "sent": record.created_at}
+        for token, record in services.recent_records(_remembered(request))
+    ]
+
+
 def _step_url(index: int) -> str:
     if index >= wizard.review_index():
         return reverse("patients:review")
@@ -86,25 +137,45 @@ def _resume_url(draft: IntakeDraft) -> str:
 
 
 def _expired(request: HttpRequest) -> HttpResponseRedirect:
-    messages.info(
-        request,
-        _("We could not find your answers on this device (they are kept for 24 hours). "
-          "Please start again."),
-    )  # fmt: skip
+    # Back after sending lands here: /start/ then offers the result this device sent.
+    if not _remembered(request):
+        messages.info(
+            request,
+            _("We could not find your answers on this device (they are kept for 24 hours). "
+              "Please start again."),
+        )  # fmt: skip
     return redirect("patients:start")
 
 
-def _result_redirect(outcome: services.Submitted) -> HttpResponseRedirect:
-    return _forget_cookie(redirect("patients:result", token=outcome.token))  # type: ignore[return-value]
+def _result_redirect(request: HttpRequest, outcome: services.Submitted) -> HttpResponse:
+    response = _forget_cookie(redirect("patients:result", token=outcome.token))
+    return _remember(request, response, outcome.token)
+
+
+@functools.lru_cache(maxsize=64)
+def _url_exists(name: str, urlconf: str | None) -> bool:
+    # Asked once per name (and URL configuration): a failed reverse() raises, which is slow.
+    try:
+        reverse(name, urlconf=urlconf, args=["A" * tokens.TOKEN_LENGTH])
+    except NoReverseMatch:
+        return False
+    return True
 
 
 def _first_url(candidates: list[str], token: str) -> str | None:
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
     for name in candidates:
-        try:
+        if _url_exists(name, urlconf):
             return reverse(name, args=[token])
-        except NoReverseMatch:
-            continue
     return None
+
+
+def _error_label(text: str) -> str:
+    """A question as the start of an error line: "Question?" or "Statement:" (never ".:")."""
+    text = text.strip()
+    if text.endswith(("?", "!")):
+        return text
+    return text.rstrip(".:;, ") + ":"
 
 
 #: URL names other apps may register for a result's booking flow and tailored plan.
@@ -117,16 +188,26 @@ PLAN_URL_NAMES = ["careplan:plan", "checkins:plan", "plans:plan"]
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: what PainPath is and is not."""
-    return render(request, "patients/home.html")
+    """The landing page: what PainPath is and is not (plus this device's recent results)."""
+    recent = _recent_results(request)
+    response = render(request, "patients/home.html", {"recent": recent})
+    if recent:
+        add_never_cache_headers(response)  # it now holds private links
+    return response
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
-    """Begin or resume an intake. GET shows the choice; POST ``action=new|resume`` acts."""
+    """Begin or resume an intake. GET shows the choice (and this device's recent results);
+    POST ``action=new|resume|forget`` acts (``forget``: this device forgets its results)."""
     draft = _current_draft(request)
     if request.method == "POST":
+        if request.POST.get("action") == "forget":
+            response = redirect("patients:start")
+            response.delete_cookie(RESULTS_COOKIE, samesite="Lax")
+            messages.info(request, _("This device no longer remembers your results."))
+            return response
         if request.POST.get("action") == "resume" and draft is not None:
             return redirect(_resume_url(draft))
         if draft is not None:
@@ -136,7 +217,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "patients/start.html",
-        {"draft": draft, "step_count": len(wizard.steps())},
+        {"draft": draft, "step_count": len(wizard.steps()), "recent": _recent_results(request)},
     )
 
 
@@ -150,7 +231,7 @@ def _step_context(
     step = all_steps[index]
     items = wizard.shown_items(step, draft.answers)
     questions = wizard.question_views(step, items, draft.answers, raw, errors)
-    error_list = [(q.link_id, q.text, q.error) for q in questions if q.error]
+    error_list = [(q.link_id, _error_label(q.text), q.error) for q in questions if q.error]
     return {
         "step": step,
         "number": index + 1,
@@ -193,8 +274,14 @@ def step(request: HttpRequest, number: int) -> HttpResponse:
             saved = draft.answers
         previous = wizard.previous_index(index, saved)
         target = _step_url(previous) if previous is not None else reverse("patients:start")
-        return _after_save(draft, saved, key, target)
+        return _after_save(request, draft, saved, key, target)
 
+    if too_young(form):
+        # Not a form error (that invites a made-up age): nothing is kept, and the page says
+        # where to get help instead.
+        draft.delete()
+        response = render(request, "patients/too_young.html", _too_young_context(form))
+        return _forget_cookie(response)
     if form.is_valid:
         try:
             saved = services.save_step(
@@ -209,11 +296,25 @@ def step(request: HttpRequest, number: int) -> HttpResponse:
         context = _step_context(draft, index, form.raw, form.errors)
         return render(request, "patients/step.html", context, status=200)
     if request.POST.get("action") == "review" and draft.furthest_step >= wizard.review_index():
-        return _after_save(draft, saved, key, reverse("patients:review"))
-    return _after_save(draft, saved, key, _step_url(wizard.next_index(index, saved)))
+        return _after_save(request, draft, saved, key, reverse("patients:review"))
+    return _after_save(request, draft, saved, key, _step_url(wizard.next_index(index, saved)))
 
 
-def _after_save(draft: IntakeDraft, saved: dict[str, Any], key: str, target: str) -> HttpResponse:
+def _too_young_context(form: StepForm) -> dict[str, Any]:
+    from painpath.patients.results import clinic_phones, emergency_number, tel_href
+
+    number = emergency_number()
+    return {
+        "minimum_age": form.minimum_age,
+        "call_number": number,
+        "call_href": tel_href(number),
+        "phones": clinic_phones(),
+    }
+
+
+def _after_save(
+    request: HttpRequest, draft: IntakeDraft, saved: dict[str, Any], key: str, target: str
+) -> HttpResponse:
     """Screen the saved answers for red flags before going on to ``target``.
 
     Runs after Back too: a warning sign ticked just before going back must not wait until the
@@ -221,7 +322,7 @@ def _after_save(draft: IntakeDraft, saved: dict[str, Any], key: str, target: str
     """
     screening = services.screen(saved, draft.acknowledged_flags)
     if screening.interrupt == "emergency":
-        return _result_redirect(services.submit_draft(draft))
+        return _result_redirect(request, services.submit_draft(draft))
     if screening.interrupt == "urgent":
         return _keep_cookie(redirect("patients:check"), key)
     return _keep_cookie(redirect(target), key)
@@ -238,11 +339,11 @@ def check(request: HttpRequest) -> HttpResponse:
     if screening.interrupt is None:
         return redirect(_resume_url(draft))
     if screening.interrupt == "emergency":
-        return _result_redirect(services.submit_draft(draft))
+        return _result_redirect(request, services.submit_draft(draft))
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "finish":
-            return _result_redirect(services.submit_draft(draft))
+            return _result_redirect(request, services.submit_draft(draft))
         if action == "continue":
             services.acknowledge_flags(draft, list(screening.new_flags))
             return redirect(_resume_url(draft))
@@ -280,7 +381,7 @@ def review(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             done = services.record_for_submission(request.POST.get("submission_key", ""))
             if done is not None:  # a refresh or second click after the first submit succeeded
-                return _result_redirect(done)
+                return _result_redirect(request, done)
         return _expired(request)
     if draft.furthest_step < wizard.review_index():
         return redirect(_resume_url(draft))
@@ -299,11 +400,12 @@ def review(request: HttpRequest) -> HttpResponse:
                 item = q.get(err.link_id)
                 if item is not None:
                     number = wizard.steps().index(q.step_of(item.link_id)) + 1
-                    errors.append((reverse("patients:step", args=[number]), item.text, ""))
+                    url = reverse("patients:step", args=[number])
+                    errors.append((url, _error_label(item.text), ""))
         else:
             if form.cleaned_data["email"] and outcome.created:
                 messages.success(request, _("We are sending the private link to your email."))
-            return _result_redirect(outcome)
+            return _result_redirect(request, outcome)
     previous = wizard.previous_index(wizard.review_index(), draft.answers)
     return render(
         request,
@@ -344,7 +446,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         if page is not None:
             return HttpResponse(page)
     try:
-        record = services.record_for_token(token)
+        record = services.record_for_result_page(token)
     except services.RecordNotFound:
         raise Http404("no such result") from None
     context = {

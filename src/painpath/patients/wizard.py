@@ -206,11 +206,14 @@ def answer_summary(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The answers in plain words, by step, for the review page.
 
     Returns ``[{"number": 1, "title": ..., "rows": [(question, answer text), ...]}, ...]``,
-    only for steps with at least one answer. Unanswered questions show "Not answered".
+    only for steps with at least one question to show. Unanswered questions show "Not
+    answered"; follow-up questions hidden by the answers (e.g. where the numbness is, after
+    "no numbness") are not listed at all.
     """
+    visible = set(visible_items(answers))
     out: list[dict[str, Any]] = []
     for index, step in enumerate(steps()):
-        items = shown_items(step, answers)
+        items = [i for i in shown_items(step, answers) if i.link_id in visible]
         if not items:
             continue
         rows = [(item.text, describe_answer(item, answers)) for item in items]

@@ -3,7 +3,8 @@
    2. shows or hides follow-up questions live as earlier answers change (the server drops
       answers to hidden questions anyway);
    3. unticks the other boxes when "None of these" is ticked (and the reverse);
-   4. ignores a second click on a submit button while the first submit is on its way.
+   4. ignores a second click on a submit button while the first submit is on its way;
+   5. shows the "Copy the link" button of the result page and copies the private link.
    No inline script is allowed (Content Security Policy), so everything is wired up here. */
 (function () {
   "use strict";
@@ -94,7 +95,31 @@
     });
   }
 
+  /* The copy button is hidden in the HTML (without script it could do nothing). */
+  function setUpCopy(button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var status = document.querySelector("[data-copy-status]");
+    if (!field) { return; }
+    function say(key) { if (status) { status.textContent = status.getAttribute(key) || ""; } }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = field.value;
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(function () { say("data-copied"); },
+          function () { field.select(); say("data-failed"); });
+        return;
+      }
+      field.focus();
+      field.select();
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      say(copied ? "data-copied" : "data-failed");
+    });
+    field.addEventListener("focus", function () { field.select(); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("button[data-copy]").forEach(setUpCopy);
     document.querySelectorAll("[data-bodymap]").forEach(setUpBodyMap);
     document.querySelectorAll("form[data-intake]").forEach(function (form) {
       setUpExclusive(form);
