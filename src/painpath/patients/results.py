@@ -172,6 +172,8 @@ def triage_view(triage: Mapping[str, Any], phones: bool = True) -> TriageView:
     view = _triage_view(triage)
     if view.advice.rstrip(". ").lower() == view.headline.rstrip(". ").lower():
         view.advice = ""  # the headline already says it
+    elif view.level != "emergency" and any(same_advice(view.advice, x) for x in view.what_to_do):
+        view.advice = ""  # "what to do" says it (say each thing once)
     if view.level == "emergency":
         view.call_number = emergency_number()
         view.call_href = tel_href(view.call_number)
