@@ -1,13 +1,11 @@
-"""Django admin for the scheduling data (staff only; patient records' views are audited when
-the audit app provides ``log_access``)."""
+"""Django admin for the scheduling data (staff only). Patient and appointment pages use the
+audit app's ``AuditedModelAdmin``: opening a record or a list of them writes an audit event."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 
+from painpath.audit.admin import AuditedModelAdmin
 from painpath.clinic.models import (
     Appointment,
     AppointmentType,
@@ -17,38 +15,6 @@ from painpath.clinic.models import (
     Therapist,
     WorkingHours,
 )
-
-
-def _audit(request: HttpRequest, action: str, obj: Any) -> None:
-    # The audit app belongs to another part of PainPath; use it when it is there.
-    try:
-        from painpath.audit.services import log_access
-    except ImportError:
-        return
-    log_access(request.user, action, obj, request=request)
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Writes an audit event whenever staff open a record or a list of them (reads included)."""
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            _audit(request, f"admin.view.{self.model._meta.model_name}", obj)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        # Lists show names and times too: a read of patient data like any other.
-        _audit(request, f"admin.list.{self.model._meta.model_name}", None)
-        return super().changelist_view(request, extra_context)
 
 
 class WorkingHoursInline(admin.TabularInline):
@@ -93,13 +59,13 @@ class AppointmentTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Patient)
-class PatientAdmin(AuditedAdmin):
+class PatientAdmin(AuditedModelAdmin):
     list_display = ["name", "email", "phone", "clinic", "created_at"]
     search_fields = ["name", "email"]
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(AuditedAdmin):
+class AppointmentAdmin(AuditedModelAdmin):
     list_display = ["start", "therapist", "appointment_type", "status", "patient"]
     list_filter = ["status", "therapist", "appointment_type"]
     date_hierarchy = "start"
