@@ -143,3 +143,30 @@ def test_admin_pages_of_patient_data_write_audit_events(therapist: User) -> None
     assert (events[1].object_type, events[1].object_id) == ("staff.intakereview", str(review.pk))
     # Read-only: no save button, and no way to add one by hand.
     assert client.get("/admin/staff/intakereview/add/").status_code == 403
+
+
+def test_clinic_admin_uses_the_shared_audited_admin_and_audits_patient_pages() -> None:
+    from django.contrib import admin
+
+    from painpath.audit.admin import AuditedModelAdmin
+    from painpath.clinic.models import Appointment, Clinic, Patient
+
+    # One implementation: the clinic's patient-data pages are the audit app's class.
+    assert isinstance(admin.site._registry[Patient], AuditedModelAdmin)
+    assert isinstance(admin.site._registry[Appointment], AuditedModelAdmin)
+    clinic = Clinic.objects.create(
+        name="Riverside PT", address="1 Main St", phone="+1 555 0100", time_zone="UTC"
+    )
+    patient = Patient.objects.create(
+        clinic=clinic, name="Pat Doe", email="pat@example.com", phone="+1 555 0101"
+    )
+    boss = User.objects.create_superuser("boss", password="pw-long-enough-2")
+    client = Client()
+    client.force_login(boss)
+
+    assert client.get("/admin/clinic/patient/").status_code == 200
+    assert client.get(f"/admin/clinic/patient/{patient.pk}/change/").status_code == 200
+
+    events = list(AuditEvent.objects.filter(user=boss).order_by("id"))
+    assert [e.action for e in events] == ["admin.list.patient", "admin.view.patient"]
+    assert (events[1].object_type, events[1].object_id) == ("clinic.patient", str(patient.pk))
