@@ -281,3 +281,33 @@ def test_the_check_page_does_not_list_hidden_questions(wizard: Wizard) -> None:
     assert "Do you have numbness or pins and needles anywhere?" in html
     assert "Where do you feel numbness" not in html
     assert step_number("numbness_tingling_locations") > 0
+
+
+# ------------------------------------------------------------- 5. first-visit speed
+
+
+def test_a_first_visit_of_a_result_is_one_query_without_engine_or_yaml(
+    wizard: Wizard, django_assert_num_queries: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from painpath.patients.pagecache import result_pages
+
+    wizard.start()
+    wizard.answer_all(ROUTINE_ANSWERS)
+    location = str(wizard.submit()["Location"])
+    wizard.client.get(location)  # templates and knowledge base loaded once per process
+    result_pages.clear()
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the result page must not redo this per request")
+
+    import yaml
+
+    import painpath.engine
+
+    monkeypatch.setattr(painpath.engine, "assess", forbidden)
+    monkeypatch.setattr(yaml, "safe_load", forbidden)
+    monkeypatch.setattr(yaml, "load", forbidden)
+    with django_assert_num_queries(1):
+        response = wizard.client.get(location)
+    assert response.status_code == 200
+    assert "triage-routine" in response.content.decode()

@@ -106,7 +106,7 @@ class ContactForm(forms.Form):
     """Step 2 (POST): the chosen time and how to reach the person. The booking service checks
     the details again (``clean_patient``) and its errors are put on these fields."""
 
-    slot = SlotField(widget=forms.HiddenInput)
+    slot = SlotField(label=_("Time"), widget=forms.HiddenInput)
     #: How the time was chosen ("any" or a therapist id): decides which alternatives to offer
     #: if the time is taken meanwhile.
     who = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)

@@ -37,6 +37,7 @@ have ... in published studies."
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -349,6 +350,7 @@ def _evidence_texts(
 _NUMBERS = {"1": "one", "2": "two", "3": "three", "4": "four", "6": "six"}
 
 
+@functools.lru_cache(maxsize=1024)  # the texts come from the knowledge base: a small set
 def _words(text: str) -> frozenset[str]:
     words = _WORD.findall(_PARENS.sub(" ", text.lower()))
     return frozenset(_NUMBERS.get(w, w) for w in words if w not in _STOPWORDS)

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
@@ -40,6 +41,7 @@ from painpath.clinic.models import (
     AppointmentKind,
     AppointmentStatus,
     AppointmentType,
+    Clinic,
     Therapist,
 )
 from painpath.engine.assessment import TRIAGE_ADVICE
@@ -119,24 +121,60 @@ class DayView:
     slots: list[SlotView]
 
 
+def _booked_per_day(slots: list[scheduling.Slot]) -> dict[tuple[uuid.UUID, dt.date], int]:
+    """Booked appointments per (therapist id, local day in the clinic's zone) over the days
+    that ``slots`` span: the load that "first available" spreads."""
+    if not slots:
+        return {}
+    tz = slots[0].therapist.clinic.tz
+    first_day = min(s.start for s in slots).astimezone(tz).date()
+    last_day = max(s.start for s in slots).astimezone(tz).date()
+    since = dt.datetime.combine(first_day, dt.time(0), tzinfo=tz)
+    until = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    counts: dict[tuple[uuid.UUID, dt.date], int] = {}
+    booked = Appointment.objects.filter(
+        therapist_id__in={s.therapist.id for s in slots},
+        status=AppointmentStatus.BOOKED,
+        start__gte=since,
+        start__lt=until,
+    ).values_list("therapist_id", "start")
+    for therapist_id, start in booked:
+        key = (therapist_id, start.astimezone(tz).date())
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def _slot_views(slots: list[scheduling.Slot], *, one_per_time: bool) -> list[SlotView]:
-    """Slots for display. With ``one_per_time`` ("first available"), each start time is offered
-    once, with the first therapist free then (the service sorts by start, then name)."""
-    seen: set[dt.datetime] = set()
-    out: list[SlotView] = []
-    for slot in slots:
-        if one_per_time and slot.start in seen:
-            continue
-        seen.add(slot.start)
-        out.append(
-            SlotView(
-                code=encode_slot(slot.therapist.id, slot.start),
-                local_start=slot.local_start,
-                local_end=slot.local_end,
-                therapist=slot.therapist,
-            )
+    """Slots for display, in start order.
+
+    With ``one_per_time`` ("first available") each start time is offered once, with the
+    therapist free then who has the fewest booked appointments on that local day, ties broken
+    by name (then id): the load spreads over the team instead of always going to the name
+    that sorts first. Without it, every free (therapist, time) pair is listed.
+    """
+    if one_per_time:
+        load = _booked_per_day(slots)
+        by_start: dict[dt.datetime, scheduling.Slot] = {}
+
+        def rank(slot: scheduling.Slot) -> tuple[int, str, str]:
+            day = slot.local_start.date()
+            booked = load.get((slot.therapist.id, day), 0)
+            return (booked, slot.therapist.name, str(slot.therapist.id))
+
+        for slot in slots:
+            best = by_start.get(slot.start)
+            if best is None or rank(slot) < rank(best):
+                by_start[slot.start] = slot
+        slots = sorted(by_start.values(), key=lambda s: s.start)
+    return [
+        SlotView(
+            code=encode_slot(slot.therapist.id, slot.start),
+            local_start=slot.local_start,
+            local_end=slot.local_end,
+            therapist=slot.therapist,
         )
-    return out
+        for slot in slots
+    ]
 
 
 def _days_with_slots(
@@ -315,7 +353,7 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
             choice = form.cleaned_data["slot"]
             therapist = therapists.get(choice.therapist_id)
             if therapist is None:
-                form.add_error("slot", _("This therapist cannot be booked. Please choose again."))
+                form.add_error("slot", str(THERAPIST_NOT_BOOKABLE))
             else:
                 try:
                     scheduling.book_appointment(
@@ -331,7 +369,9 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
                     )
                     return redirect("booking:done", token=token)
                 except scheduling.BookingValidationError as exc:
-                    form.add_service_error(exc.field, exc.message)
+                    form.add_service_error(
+                        exc.field, _plain_time_error(exc, choice.start, appointment_type.clinic)
+                    )
                 except scheduling.SlotUnavailableError:
                     if Appointment.objects.filter(
                         intake=record,
@@ -366,6 +406,49 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
         }
     )
     return render(request, "patients/booking/details.html", context, status=status)
+
+
+#: What a patient reads when the chosen time cannot be booked (the booking service's own
+#: messages are written for the API: "This time is in the past.").
+TIME_PASSED = gettext_lazy("That time has already passed. Please choose another time.")
+TIME_NOT_FREE = gettext_lazy("That time is not free. Please choose another time.")
+THERAPIST_NOT_BOOKABLE = gettext_lazy(
+    "This therapist cannot be booked online at the moment. Please choose another time."
+)
+
+
+def _plain_time_error(
+    exc: scheduling.BookingValidationError, start: dt.datetime, clinic: Clinic
+) -> str:
+    """The patient-facing sentence for a booking service error.
+
+    Errors about the time say why in plain words (passed, too soon for the clinic's notice,
+    beyond its booking horizon, not free) and ask for another time; errors about the
+    therapist ask the same; contact-detail errors (already plain sentences) are kept.
+    """
+    if exc.field in ("therapist", "appointment_type"):
+        return str(THERAPIST_NOT_BOOKABLE)
+    if exc.field != "start":
+        return exc.message
+    now = timezone.now()
+    if start <= now:
+        return str(TIME_PASSED)
+    notice = clinic.min_notice_minutes
+    if start < now + dt.timedelta(minutes=notice):
+        if notice % 60 == 0:
+            ahead = ngettext("%(n)d hour", "%(n)d hours", notice // 60) % {"n": notice // 60}
+        else:
+            ahead = ngettext("%(n)d minute", "%(n)d minutes", notice) % {"n": notice}
+        return _(
+            "That time is too soon to book online: please choose a time at least %(ahead)s "
+            "from now, or call the clinic."
+        ) % {"ahead": ahead}
+    if start > now + dt.timedelta(days=clinic.horizon_days):
+        return _(
+            "That time is too far ahead to book yet (up to %(days)d days ahead). Please "
+            "choose an earlier time."
+        ) % {"days": clinic.horizon_days}
+    return str(TIME_NOT_FREE)
 
 
 def _uuid_or_none(value: object) -> uuid.UUID | None:
