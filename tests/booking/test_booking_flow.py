@@ -40,10 +40,10 @@ def test_free_times_are_listed_by_day_in_the_clinics_zone_three_days_a_page(
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
     days = re.findall(r"<h3>([^<]+)</h3>", html)
-    assert days == ["Monday 2 March", "Tuesday 3 March", "Wednesday 4 March"]
+    assert days == ["Monday, March 2", "Tuesday, March 3", "Wednesday, March 4"]
     # Monday: notice of 2 hours from 08:00 leaves 10:00, 10:30 and 11:00 (60 min before 12:00).
-    monday = html.split("<h3>Monday 2 March</h3>")[1].split("<h3>")[0]
-    assert re.findall(r">(\d\d:\d\d)<span", monday) == ["10:00", "10:30", "11:00"]
+    monday = html.split("<h3>Monday, March 2</h3>")[1].split("<h3>")[0]
+    assert re.findall(r">([^<>]+)<span", monday) == ["10:00 AM", "10:30 AM", "11:00 AM"]
     # First available: each time once, though both therapists are free.
     assert len(_slot_links(html)) == 3 + 5 + 5
     assert "?therapist=any&amp;start=2026-03-05" in html  # later times
@@ -57,16 +57,16 @@ def test_later_times_continue_after_the_last_day_shown(
     html = Client().get(f"/r/{token}/book/?therapist=any&start=2026-03-05").content.decode()
     # Thursday, Friday, then the weekend is skipped (no hours) to Monday.
     assert re.findall(r"<h3>([^<]+)</h3>", html) == [
-        "Thursday 5 March",
-        "Friday 6 March",
-        "Monday 9 March",
+        "Thursday, March 5",
+        "Friday, March 6",
+        "Monday, March 9",
     ]
     assert "Earliest times" in html
     assert re.search(r'value="any"[^>]*checked', html)
     # Without a therapist in the query, "first available" is the choice shown.
     html = Client().get(f"/r/{token}/book/?start=2026-03-05").content.decode()
     assert re.search(r'value="any"[^>]*checked', html)
-    assert re.findall(r"<h3>([^<]+)</h3>", html)[0] == "Thursday 5 March"
+    assert re.findall(r"<h3>([^<]+)</h3>", html)[0] == "Thursday, March 5"
 
 
 def test_choosing_a_therapist_lists_only_their_times(
@@ -137,7 +137,9 @@ def test_the_details_page_summarises_the_time_and_prefills_the_intakes_email(
     response = Client().get(_details(token, setup.sam.id, local("2026-03-03", "09:00")))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Tuesday 3 March 2026, 09:00–10:00" in html
+    assert "Tuesday, March 3, 9:00 AM to 10:00 AM" in html
+    assert "(Eastern Time)" in html
+    assert "America/New_York" not in html
     assert "Sam Rivera" in html
     assert 'value="pat@example.org"' in html
     assert "csrfmiddlewaretoken" in html
@@ -195,8 +197,9 @@ def test_the_confirmation_page_offers_the_ics_file_and_the_private_manage_link(
         {"slot": encode_slot(setup.sam.id, local("2026-03-04", "11:00")), **contact()},
     )
     html = client.get(f"/r/{token}/book/done/").content.decode()
-    assert "Wednesday 4 March 2026, 11:00–12:00" in html
-    assert "America/New_York" in html
+    assert "Wednesday, March 4, 11:00 AM to 12:00 PM" in html
+    assert "Times are in Eastern Time, the clinic's time zone." in html
+    assert "America/New_York" not in html
     ics_link = re.search(r'href="(/r/[^"]+/appointment\.ics)" download', html)
     assert ics_link is not None
     manage = re.search(r'href="(http[^"]+/appointments/[^"]+/)"', html)
@@ -321,11 +324,11 @@ def test_every_contact_error_is_named_next_to_its_field(
     [
         ("", "Please choose a time."),
         ("garbage", "That time could not be read"),
-        ("PAST", "This time is in the past."),
-        ("SOON", "at least 2 hours ahead"),
-        ("OFFGRID", "not an available start time"),
-        ("FAR", "at most 56 days ahead"),
-        ("NOBODY", "This therapist cannot be booked"),
+        ("PAST", "That time has already passed. Please choose another time."),
+        ("SOON", "too soon to book online: please choose a time at least 2 hours from now"),
+        ("OFFGRID", "That time is not free. Please choose another time."),
+        ("FAR", "too far ahead to book yet (up to 56 days ahead)"),
+        ("NOBODY", "This therapist cannot be booked online"),
     ],
 )
 def test_every_time_error_is_named_with_a_way_back_to_the_times(
@@ -446,13 +449,84 @@ def test_times_stay_at_local_clock_time_across_the_spring_daylight_saving_change
     with time_machine.travel(local("2026-03-06", "07:00"), tick=False):
         html = Client().get(f"/r/{token}/book/").content.decode()
     days = re.findall(r"<h3>([^<]+)</h3>", html)
-    assert days == ["Friday 6 March", "Monday 9 March", "Tuesday 10 March"]
-    for day in ("Friday 6 March", "Monday 9 March"):
+    assert days == ["Friday, March 6", "Monday, March 9", "Tuesday, March 10"]
+    for day in ("Friday, March 6", "Monday, March 9"):
         block = html.split(f"<h3>{day}</h3>")[1].split("<h3>")[0]
-        assert re.findall(r">(\d\d:\d\d)<span", block)[0] == "09:00"
+        assert re.findall(r">([^<>]+)<span", block)[0] == "9:00 AM"
     codes = [
         parse_qs(urlparse(u.replace("&amp;", "&")).query)["slot"][0] for u in _slot_links(html)
     ]
     starts = {decode_slot(c).start.astimezone(dt.UTC).strftime("%d %H:%M") for c in codes}
     assert "06 14:00" in starts  # 09:00 EST
     assert "09 13:00" in starts  # 09:00 EDT
+
+
+# --- wording and "first available" --------------------------------------------------------------
+
+
+def test_the_error_summary_reads_as_plain_sentences_without_field_names(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake()
+    past = encode_slot(setup.sam.id, local("2026-03-02", "07:00"))
+    response = Client().post(f"/r/{token}/book/details/", {"slot": past, **contact()})
+    html = response.content.decode()
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert (
+        '<a href="#id_slot">That time has already passed. Please choose another time.</a>'
+        in summary
+    )
+    assert "Slot" not in html and "Time:" not in summary
+    assert "in the past" not in html  # the booking service's API wording stays in the API
+
+    soon = encode_slot(setup.sam.id, local("2026-03-02", "10:00"))
+    response = Client().post(f"/r/{token}/book/details/", {"slot": soon, **contact(phone="")})
+    summary = response.content.decode().split('class="error-summary"')[1].split("</div>")[0]
+    assert '<a href="#id_phone">Please give a phone number.</a>' in summary
+    assert "Phone:" not in summary
+
+
+def _offered(html: str) -> dict[dt.date, set[object]]:
+    """Local day -> therapist ids offered on the "choose" page."""
+    by_day: dict[dt.date, set[object]] = {}
+    for url in _slot_links(html):
+        code = parse_qs(urlparse(url.replace("&amp;", "&")).query)["slot"][0]
+        choice = decode_slot(code)
+        by_day.setdefault(choice.start.astimezone(NY).date(), set()).add(choice.therapist_id)
+    return by_day
+
+
+def test_first_available_offers_the_therapist_with_the_fewest_bookings_that_day(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    from painpath.clinic import services
+
+    _record, token = make_intake()
+    # Empty days: a tie, broken by name, so Ana Brooks (before Sam Rivera) at every time.
+    offered = _offered(Client().get(f"/r/{token}/book/").content.decode())
+    assert offered == {
+        dt.date(2026, 3, 2): {setup.ana.id},
+        dt.date(2026, 3, 3): {setup.ana.id},
+        dt.date(2026, 3, 4): {setup.ana.id},
+    }
+    # Ana takes a visit on Tuesday: that day, Sam (no bookings) is offered at every time.
+    services.book_appointment(
+        appointment_type=setup.initial,
+        therapist=setup.ana,
+        start=local("2026-03-03", "09:00"),
+        patient=services.PatientDetails(name="A", email="a@example.org", phone="+1 555 0111"),
+    )
+    offered = _offered(Client().get(f"/r/{token}/book/").content.decode())
+    assert offered[dt.date(2026, 3, 3)] == {setup.sam.id}
+    assert offered[dt.date(2026, 3, 2)] == {setup.ana.id}  # other days unchanged
+    assert offered[dt.date(2026, 3, 4)] == {setup.ana.id}
+    # Each time is still offered once, and no time is lost: Tuesday 09:00 stays (with Sam).
+    html = Client().get(f"/r/{token}/book/").content.decode()
+    tuesday = html.split("<h3>Tuesday, March 3</h3>")[1].split("<h3>")[0]
+    assert re.findall(r">([^<>]+)<span", tuesday) == [
+        "9:00 AM",
+        "9:30 AM",
+        "10:00 AM",
+        "10:30 AM",
+        "11:00 AM",
+    ]
