@@ -118,3 +118,101 @@ def test_staff_pages(
     screenshot(page, "staff-intake-detail-390px")
     page.goto("/staff/schedule/")
     axe_check(page, "staff-schedule")
+
+
+def _overflow(page: Any) -> dict[str, Any]:
+    """What sticks out of the 390 px viewport: the page's scroll width and any table cell or
+    link whose box ends beyond the right edge (WCAG 1.4.10 Reflow)."""
+    return dict(
+        page.evaluate(
+            """() => {
+                const width = document.documentElement.clientWidth;
+                const cut = [...document.querySelectorAll('main td, main th, main a')]
+                  .filter(el => el.offsetParent !== null)
+                  .filter(el => { const r = el.getBoundingClientRect();
+                                  return r.width > 0 && (r.right > width + 0.5 || r.left < 0); })
+                  .map(el => el.textContent.trim().slice(0, 40));
+                return {width, scrollWidth: document.documentElement.scrollWidth, cut};
+            }"""
+        )
+    )
+
+
+def test_staff_pages_fit_a_390px_phone_with_staff_navigation(
+    demo_clinic: None,
+    page: Any,
+    make_record: Callable[[], str],
+    axe_check: Callable[..., Any],
+    screenshot: Callable[[Any, str], Any],
+) -> None:
+    for _ in range(3):
+        make_record()
+    page.goto("/staff/login/")
+    page.fill("#id_username", STAFF_USERNAME)
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/staff/intakes/$"))
+    screenshot(page, "staff-intake-list-390px")
+
+    # Staff frame, not the patient one.
+    nav = page.get_by_role("navigation", name="Staff")
+    assert nav.get_by_role("link", name="Intakes").is_visible()
+    assert nav.get_by_role("link", name="Today's schedule").is_visible()
+    assert nav.get_by_role("button", name="Sign out").is_visible()
+    assert page.get_by_text(re.compile(r"^Signed in as \w")).is_visible()
+    assert page.get_by_role("link", name="Check my pain").count() == 0
+
+    # Every column of every intake is on screen: nothing cut off, no sideways scrolling.
+    layout = _overflow(page)
+    assert layout["width"] == 390
+    assert layout["scrollWidth"] <= layout["width"], layout
+    assert layout["cut"] == [], layout
+    links = page.get_by_role("link", name=re.compile(r"^Open intake "))
+    assert links.count() == 3
+    for i in range(3):
+        box = links.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    # The card shows the column names (Review, Intake) next to the values.
+    first_card = page.locator("tbody tr").first
+    assert "Not reviewed" in first_card.inner_text()
+    shown_labels = first_card.locator("td").evaluate_all(
+        "cells => cells.map(c => getComputedStyle(c, '::before').content)"
+    )
+    assert any("Review" in label for label in shown_labels), shown_labels
+    assert any("Intake" in label for label in shown_labels), shown_labels
+    # Screen readers still get a table with column headers.
+    assert page.get_by_role("columnheader", name="Review").count() == 1
+    axe_check(page, "staff-intake-list-cards")
+
+    # Reaching the intake by keyboard alone.
+    links.first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/staff/intakes/[0-9a-f-]{36}/$"))
+    layout = _overflow(page)
+    assert layout["scrollWidth"] <= layout["width"] and layout["cut"] == [], layout
+    screenshot(page, "staff-intake-detail-cards-390px")
+
+    # A day with an appointment: the schedule's cards fit too.
+    from painpath.clinic import services
+    from painpath.patients.views_booking import initial_evaluation_type
+
+    initial = initial_evaluation_type()
+    assert initial is not None
+    slot = services.first_available_slots(initial, limit=1)[0]
+    services.book_appointment(
+        appointment_type=initial,
+        therapist=slot.therapist,
+        start=slot.start,
+        patient=services.PatientDetails(
+            name="Pat Example", email="pat@example.org", phone="+1 555 0199"
+        ),
+    )
+    page.get_by_role("navigation", name="Staff").get_by_role(
+        "link", name="Today's schedule"
+    ).click()
+    page.wait_for_url(re.compile(r"/staff/schedule/$"))
+    page.goto(f"/staff/schedule/?date={slot.local_start.date().isoformat()}")
+    assert page.get_by_text("Pat Example").is_visible()
+    layout = _overflow(page)
+    assert layout["scrollWidth"] <= layout["width"] and layout["cut"] == [], layout
+    screenshot(page, "staff-schedule-390px")
