@@ -233,3 +233,40 @@ def test_evaluate_warns_about_unknown_expected_condition_ids(
         "(never ranked, so counted as misses)\n"
     )
     assert "top-3: 0/1 (0%)" in out
+
+
+def _in_fresh_python(code: str) -> str:
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return proc.stdout.strip()
+
+
+def test_cli_skips_pydantic_plugin_discovery_and_gives_the_same_result() -> None:
+    case = str(CASES_DIR / "case-003.json")
+    code = (
+        "import contextlib, io, json, sys\n"
+        "from painpath.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    main(['assess', {case!r}, '--format', 'json'])\n"
+        "print(json.dumps({'metadata': 'importlib.metadata' in sys.modules,\n"
+        "                  'level': json.loads(out.getvalue())['triage']['level']}))\n"
+    )
+    fast = json.loads(_in_fresh_python(code))
+    assert fast["metadata"] is False
+    from painpath.engine import assess
+    from painpath.engine.intake import load_intake_document
+
+    expected = assess(load_intake_document(json.loads(Path(case).read_text("utf-8"))))
+    assert fast["level"] == expected.triage.level
+
+
+def test_the_plugin_stand_in_hands_over_to_pydantic_for_anything_else() -> None:
+    code = (
+        "from painpath.cli.assess import skip_pydantic_plugin_discovery\n"
+        "skip_pydantic_plugin_discovery()\n"
+        "from pydantic.plugin._loader import get_plugins\n"
+        "assert tuple(get_plugins()) == ()\n"
+        "from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP\n"
+        "print(PYDANTIC_ENTRY_POINT_GROUP)\n"
+    )
+    assert _in_fresh_python(code) == "pydantic"

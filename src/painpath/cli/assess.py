@@ -126,8 +126,44 @@ def emit(text: str) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def skip_pydantic_plugin_discovery() -> None:
+    """Spare the CLI pydantic's search for third-party plugins (PainPath uses none).
+
+    On its first model, pydantic imports ``importlib.metadata`` (which pulls in ``email``,
+    ``zipfile``, ``csv``...) and scans every installed package's entry points for plugins:
+    about 30 ms of the 300 ms cold-start budget of ``painpath assess``. A stand-in for its
+    loader module answers "no plugins" (what ``PYDANTIC_DISABLE_PLUGINS=__all__`` does); any
+    other name asked of it loads the real module, so a pydantic that needs more still works.
+    Only for the CLI process; the web app and the tests use pydantic unchanged.
+    """
+    if _PLUGIN_LOADER in sys.modules:
+        return
+    import types
+
+    stand_in = types.ModuleType(_PLUGIN_LOADER)
+
+    def get_plugins() -> tuple[()]:
+        return ()
+
+    def load_real(name: str) -> Any:
+        if name.startswith("__"):  # the import system probes __path__ etc.: not a request
+            raise AttributeError(name)
+        import importlib
+
+        del sys.modules[_PLUGIN_LOADER]
+        return getattr(importlib.import_module(_PLUGIN_LOADER), name)
+
+    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
+    stand_in.__getattr__ = load_real  # type: ignore[method-assign]
+    sys.modules[_PLUGIN_LOADER] = stand_in
+
+
 def run(args: argparse.Namespace) -> int:
     """Assess the file named by ``args.case`` and print it in ``args.format``; exit status."""
+    skip_pydantic_plugin_discovery()
     document, name = _read_document(args.case)
     answers = answers_from_document(document, name)
 

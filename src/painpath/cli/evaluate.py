@@ -27,7 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from painpath.cli import EXIT_OK, CLIError
-from painpath.cli.assess import answers_from_document, emit, read_json_file
+from painpath.cli.assess import (
+    answers_from_document,
+    emit,
+    read_json_file,
+    skip_pydantic_plugin_discovery,
+)
 from painpath.engine.assessment import TRIAGE_LEVELS, TriageLevel, urgency_rank
 
 EXIT_UNDER_TRIAGE = 1
@@ -266,6 +271,7 @@ def to_json(results: Sequence[CaseResult], totals: Totals) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate ``args.folder``; print in ``args.format``; exit 1 on any under-triage."""
+    skip_pydantic_plugin_discovery()
     results = evaluate_folder(Path(args.folder))
     totals = total(results)
     if args.format == "json":
