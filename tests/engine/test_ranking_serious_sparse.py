@@ -1,11 +1,13 @@
-"""Knowledge 2026.11.30-6: serious causes in sparse presentations (hand-computed checks).
+"""Knowledge 2026.11.30-6: serious causes in sparse presentations and axSpA (hand-computed).
 
 - spinal infection: age and sex are findings (Mylona 2009: 62% men, mostly 50 or over;
   Deyo & Diehl 1988: 29% of back-pain patients are 50 or over), so they still count after the
   fever red flag restarts the probability from its 10% figure (``covers: [fever]``);
 - spinal malignancy: pain for more than a month (Deyo & Diehl 1988, LR+ 2.6) shares the course
   group with "not improving after a month" (LR+ 3.0); pain eased by rest counts against
-  (no relief with bed rest: sensitivity over 0.90, specificity 0.46 -> 0.22).
+  (no relief with bed rest: sensitivity over 0.90, specificity 0.46 -> 0.22);
+- axial SpA: chronic pain doubles the odds, coherent with the prior (2.5% of presentations
+  under 45, about 5% of chronic ones: Rudwaleit 2004).
 """
 
 from __future__ import annotations
@@ -96,3 +98,15 @@ def test_pain_eased_by_rest_counts_against_malignancy() -> None:
     p, evidence, _ = _condition(answers, "spinal_malignancy")
     assert evidence["eased by rest or lying down"] == pytest.approx(0.22)
     assert p == pytest.approx(_posterior(MALIGNANCY_PRIOR_50_PLUS, 0.22), rel=1e-6)
+
+
+AXSPA_PRIOR_16_44 = 0.025
+
+
+def test_chronic_back_pain_in_a_young_adult_doubles_the_axspa_odds() -> None:
+    # 2.5% of all presentations under 45, about 5% of the chronic ones (Rudwaleit 2004)
+    answers = {"age": 30, "duration_days": 120, "pain_locations": ["low_back_center"]}
+    p, evidence, _ = _condition(answers, "axial_spondyloarthritis")
+    assert evidence == {"has lasted 3 months or more": pytest.approx(2.0)}
+    assert p == pytest.approx(_posterior(AXSPA_PRIOR_16_44, 2.0), rel=1e-6)
+    assert 0.045 < p < 0.055
