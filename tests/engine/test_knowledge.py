@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from conftest import SPEC_DIR
+from painpath.engine.assessment import SPEC_CONDITION_IDS
 from painpath.engine.knowledge import (
-    SPEC_CONDITION_IDS,
     Expr,
     KnowledgeError,
     build_knowledge,

@@ -20,42 +20,15 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from painpath.engine.assessment import SERIOUS_CONDITION_IDS, SPEC_CONDITION_IDS
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 #: Condition ids of the clinical contract (shared/spec/README.md).
-CONDITION_IDS: frozenset[str] = frozenset(
-    {
-        "muscle_strain",
-        "poor_posture",
-        "arthritis",
-        "herniated_disc",
-        "sciatica",
-        "hip_bursitis",
-        "overuse",
-        "lumbar_spinal_stenosis",
-        "axial_spondyloarthritis",
-        "cauda_equina_syndrome",
-        "spinal_fracture",
-        "spinal_infection",
-        "spinal_malignancy",
-        "abdominal_aortic_aneurysm",
-        "hip_fracture",
-        "septic_arthritis",
-    }
-)
+CONDITION_IDS: frozenset[str] = frozenset(SPEC_CONDITION_IDS)
 
 #: Causes for which a home exercise plan is not started before a clinician has seen the person.
-SERIOUS_CONDITIONS: frozenset[str] = frozenset(
-    {
-        "cauda_equina_syndrome",
-        "spinal_fracture",
-        "spinal_infection",
-        "spinal_malignancy",
-        "abdominal_aortic_aneurysm",
-        "hip_fracture",
-        "septic_arthritis",
-    }
-)
+SERIOUS_CONDITIONS: frozenset[str] = SERIOUS_CONDITION_IDS
 
 #: ``targets`` may also say ``general``: suits non-specific back or hip pain.
 GENERAL_TARGET = "general"

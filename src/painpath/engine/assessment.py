@@ -30,6 +30,31 @@ TRIAGE_ADVICE: Mapping[TriageLevel, str] = {
 
 AnswerValue = int | bool | str | list[str]
 
+#: The 16 condition ids of the clinical contract (shared/spec/README.md), in the spec's order:
+#: the seven common causes the clinic explains, stenosis, axial spondyloarthritis, then the
+#: serious causes.
+SPEC_CONDITION_IDS: tuple[str, ...] = (
+    "muscle_strain",
+    "poor_posture",
+    "arthritis",
+    "herniated_disc",
+    "sciatica",
+    "hip_bursitis",
+    "overuse",
+    "lumbar_spinal_stenosis",
+    "axial_spondyloarthritis",
+    "cauda_equina_syndrome",
+    "spinal_fracture",
+    "spinal_infection",
+    "spinal_malignancy",
+    "abdominal_aortic_aneurysm",
+    "hip_fracture",
+    "septic_arthritis",
+)
+
+#: The serious causes ("why it matters" in the spec): a clinician must rule them out first.
+SERIOUS_CONDITION_IDS: frozenset[str] = frozenset(SPEC_CONDITION_IDS[9:])
+
 
 def urgency_rank(level: TriageLevel) -> int:
     """0 for ``emergency`` up to 3 for ``self_care``: lower is more urgent."""

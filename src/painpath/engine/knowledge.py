@@ -65,26 +65,6 @@ Evaluation = tuple[list[int], list[int], list[int]]
 DATA_PACKAGE = "painpath.engine.data"
 FILES = ("conditions.yaml", "features.yaml", "likelihoods.yaml", "red_flags.yaml")
 
-#: The 16 condition ids of the clinical contract (shared/spec/README.md), in the spec's order.
-SPEC_CONDITION_IDS: tuple[str, ...] = (
-    "muscle_strain",
-    "poor_posture",
-    "arthritis",
-    "herniated_disc",
-    "sciatica",
-    "hip_bursitis",
-    "overuse",
-    "lumbar_spinal_stenosis",
-    "axial_spondyloarthritis",
-    "cauda_equina_syndrome",
-    "spinal_fracture",
-    "spinal_infection",
-    "spinal_malignancy",
-    "abdominal_aortic_aneurysm",
-    "hip_fracture",
-    "septic_arthritis",
-)
-
 
 class KnowledgeError(ValueError):
     """The knowledge base is malformed. The message names the file, the entry and the field."""
