@@ -210,7 +210,7 @@ def _triage_view(triage: Mapping[str, Any]) -> TriageView:
             advice,
             [
                 _("Call your doctor's practice today and say it is urgent, or go to an urgent "
-                  "care or walk-in centre."),
+                  "care center or walk-in clinic."),
                 _("If you cannot be seen within 24 hours, go to an emergency department."),
                 _("If it gets much worse, or you get numbness around your bottom or genitals or "
                   "trouble with your bladder or bowels, go to an emergency department at once."),
