@@ -122,6 +122,36 @@ def test_an_urgent_or_emergency_result_repeats_its_advice_on_the_booking_pages(
     assert expected in html
 
 
+def test_an_emergency_result_gets_the_red_call_button_and_no_booking_as_next_step(
+    setup: ClinicSetup, make_intake: MakeIntake, settings: Any
+) -> None:
+    settings.PAINPATH_EMERGENCY_NUMBER = "911"
+    _record, token = make_intake("emergency")
+    html = Client().get(f"/r/{token}/book/").content.decode()
+    assert "triage-emergency" in html
+    assert "triage-urgent" not in html
+    assert re.search(r'<a class="button emergency-call" href="tel:911">Call 911 now</a>', html)
+    assert _slot_links(html) == []  # no free times offered as the next step
+    assert "Confirm booking" not in html and "Show free times" not in html
+    assert "After you have been seen" in html
+    # Once seen, the times are there, still under the red box with its call button.
+    seen = Client().get(f"/r/{token}/book/?seen=1").content.decode()
+    assert _slot_links(seen)
+    assert "triage-emergency" in seen and 'href="tel:911"' in seen
+    details = Client().get(_slot_links(seen)[0].replace("&amp;", "&")).content.decode()
+    assert "triage-emergency" in details and 'href="tel:911"' in details
+    assert "triage-urgent" not in details
+
+
+def test_an_urgent_result_keeps_the_amber_box_and_booking(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake("urgent")
+    html = Client().get(f"/r/{token}/book/").content.decode()
+    assert "triage-urgent" in html and "emergency-call" not in html
+    assert _slot_links(html)
+
+
 def test_a_routine_result_shows_no_alarm(setup: ClinicSetup, make_intake: MakeIntake) -> None:
     _record, token = make_intake("routine")
     assert b'role="alert"' not in Client().get(f"/r/{token}/book/").content

@@ -167,3 +167,18 @@ def format_local_range(
         "end": format_local_time(end, zone),
         "zone": friendly_zone_name(zone, start),
     }
+
+
+def tel_href(number: str) -> str:
+    """The ``tel:`` link for a phone number as people write it: digits and a leading ``+``
+    only ("+1 555 0100" -> ``"tel:+15550100"``, "(555) 010-0100" -> ``"tel:5550100100"``).
+
+    Spaces, dashes, dots and brackets break the link on some phones (RFC 3966 allows only
+    visual separators it defines, and dialers differ), so they are dropped. An empty or
+    digit-less number gives ``""`` (no link).
+    """
+    digits = re.sub(r"[^0-9]", "", number)
+    if not digits:
+        return ""
+    plus = "+" if number.strip().startswith("+") else ""
+    return f"tel:{plus}{digits}"

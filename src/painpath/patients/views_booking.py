@@ -35,6 +35,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from painpath.clinic import services as scheduling
+from painpath.clinic.formatting import tel_href
 from painpath.clinic.ics import build_ics
 from painpath.clinic.models import (
     Appointment,
@@ -54,6 +55,7 @@ from painpath.patients.forms_booking import (
     encode_slot,
 )
 from painpath.patients.models import IntakeRecord
+from painpath.patients.results import emergency_number
 from painpath.patients.services import RecordNotFound, record_for_token
 
 #: Days with free times shown per page: enough to choose from on a phone without scrolling far.
@@ -218,10 +220,18 @@ def _urgent_advice(record: IntakeRecord) -> str:
 
 
 def _base_context(token: str, record: IntakeRecord) -> dict[str, object]:
+    """What every booking page needs. An emergency result carries the emergency number and
+    its ``tel:`` link (``PAINPATH_EMERGENCY_NUMBER``), for the same call button as the result
+    page: emergency care comes before any physical-therapy booking."""
+    emergency = record.triage_level == "emergency"
+    number = emergency_number() if emergency else ""
     return {
         "token": token,
         "result_url": reverse("patients:result", args=[token]),
         "urgent_advice": _urgent_advice(record),
+        "emergency": emergency,
+        "call_number": number,
+        "call_href": tel_href(number) if number else "",
         "record": record,  # the check-in escalation banner (checkins_tags)
     }
 
@@ -229,10 +239,17 @@ def _base_context(token: str, record: IntakeRecord) -> dict[str, object]:
 @never_cache
 @require_http_methods(["GET"])
 def choose(request: HttpRequest, token: str) -> HttpResponse:
-    """Step 1: therapist choice and free times (GET ``therapist``, ``start``)."""
+    """Step 1: therapist choice and free times (GET ``therapist``, ``start``).
+
+    An emergency result shows the emergency advice and call button instead: the free times
+    appear only after the person says they have been seen (``?seen=1``), so booking is never
+    offered as the next step for an emergency.
+    """
     record = _record(token)
     appointment_type = initial_evaluation_type()
     context = _base_context(token, record)
+    if context["emergency"] and request.GET.get("seen") != "1":
+        return render(request, "patients/booking/emergency.html", context)
     if appointment_type is None:
         return render(request, "patients/booking/unavailable.html", context)
     clinic = appointment_type.clinic
@@ -245,6 +262,7 @@ def choose(request: HttpRequest, token: str) -> HttpResponse:
     first = max(form.chosen_start() or today, today)
     days, next_day = _days_with_slots(appointment_type, therapist, first)
     therapist_value = str(therapist.id) if therapist else ANY_THERAPIST
+    keep = {"seen": "1"} if context["emergency"] else {}
     context.update(
         {
             "form": form,
@@ -254,12 +272,13 @@ def choose(request: HttpRequest, token: str) -> HttpResponse:
             "therapist": therapist,
             "days": days,
             "later_url": (
-                "?" + urlencode({"therapist": therapist_value, "start": next_day.isoformat()})
+                "?"
+                + urlencode({"therapist": therapist_value, "start": next_day.isoformat(), **keep})
                 if next_day
                 else ""
             ),
             "earlier_url": (
-                "?" + urlencode({"therapist": therapist_value}) if first > today else ""
+                "?" + urlencode({"therapist": therapist_value, **keep}) if first > today else ""
             ),
             "existing": _active_appointments(record),
         }

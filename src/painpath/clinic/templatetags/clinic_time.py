@@ -7,6 +7,7 @@
 * ``{{ dt|local_date:clinic }}`` -> ``Tuesday, December 1``
 * ``{{ dt|local_time:clinic }}`` -> ``9:00 AM``
 * ``{{ clinic|zone_name }}`` -> ``Eastern Time``
+* ``{{ clinic.phone|tel_href }}`` -> ``tel:+15550100``
 """
 
 from __future__ import annotations
@@ -43,3 +44,9 @@ def local_time(value: datetime, zone: formatting.HasTimeZone | str) -> str:
 @register.filter
 def zone_name(zone: formatting.HasTimeZone | str) -> str:
     return formatting.friendly_zone_name(zone)
+
+
+@register.filter
+def tel_href(number: str) -> str:
+    """``{{ clinic.phone|tel_href }}`` -> ``tel:+15550100`` (see ``formatting.tel_href``)."""
+    return formatting.tel_href(str(number or ""))
