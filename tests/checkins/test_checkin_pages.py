@@ -128,7 +128,6 @@ def test_new_warning_sign_shows_the_emergency_advice(client: Client, patient) ->
         ({"pain_now": None}, "pain_now"),
         ({"pain_during": -1}, "pain_during"),
         ({"sessions_done": 99}, "sessions_done"),
-        ({"psfs_score_1": None}, "psfs_score_1"),
         ({"psfs_activity_2": "", "psfs_score_2": 4}, "psfs_activity_2"),
         ({"submission_key": "short"}, "submission_key"),
     ],
@@ -260,8 +259,8 @@ def test_adherence_question_for_one_day_says_today(client: Client, patient) -> N
         ({"pain_now": 11}, "Your pain right now goes up to 10 at most."),
         ({"pain_during": 12}, "Your worst pain during the exercises goes up to 10 at most."),
         ({"pain_next_morning": "x"}, "Please give your pain on the morning after exercising as"),
-        ({"sessions_done": 5}, "Whether you did your exercises today (1 for yes, 0 for no) goes"),
-        ({"sessions_done": None}, "Please give whether you did your exercises today"),
+        ({"sessions_done": 5}, "Please answer whether you did your exercises today: yes or no."),
+        ({"sessions_done": None}, "Please answer whether you did your exercises today: yes or"),
         ({"psfs_score_1": 11}, "The score for activity 1 goes up to 10 at most."),
     ],
 )

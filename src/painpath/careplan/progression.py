@@ -75,7 +75,7 @@ class CheckIn:
 
     id: str
     at: str
-    pain_now: int
+    pain_now: int | None
     pain_during: int | None = None
     pain_next_morning: int | None = None
     psfs: tuple[int, ...] = ()
@@ -91,7 +91,8 @@ class CheckIn:
             datetime.fromisoformat(self.at)
         except (TypeError, ValueError):
             raise CheckInError(f"at: must be an ISO 8601 timestamp, got {self.at!r}") from None
-        _check_int("pain_now", self.pain_now, 0, 10, optional=False)
+        # None: not given (a check-in kept for its warning sign with this answer missing).
+        _check_int("pain_now", self.pain_now, 0, 10)
         _check_int("pain_during", self.pain_during, 0, 10)
         _check_int("pain_next_morning", self.pain_next_morning, 0, 10)
         if len(self.psfs) > 3:
@@ -203,20 +204,13 @@ def progress(
     if latest.pain_during is None:
         return decide("hold", "No exercise sessions were reported, so the plan stays the same.")
 
-    previous = checkins[-2] if len(checkins) > 1 else None
-    intake_pain = plan.answers.get("pain_now")
-    if previous is not None:
-        baseline = previous.pain_now
-    elif isinstance(intake_pain, int) and not isinstance(intake_pain, bool):
-        baseline = intake_pain
-    else:
-        baseline = latest.pain_now
+    baseline = _baseline(plan, checkins, len(checkins) - 1)
     max_during = int(rule.max_pain_during.value)
     tolerance = int(rule.morning_tolerance.value)
     morning = latest.pain_next_morning
 
     if latest.pain_during >= rule.step_down_pain_during.value or (
-        morning is not None and morning > baseline + tolerance
+        morning is not None and baseline is not None and morning > baseline + tolerance
     ):
         if latest.pain_during > max_during:
             why = f"Pain during exercise was {latest.pain_during}/10 (the limit is {max_during}/10)"
@@ -286,9 +280,23 @@ def progress(
     )
 
 
-def _acceptable(c: CheckIn, baseline: int, max_during: int, tolerance: int) -> bool:
+def _baseline(plan: Plan, checkins: Sequence[CheckIn], i: int) -> int | None:
+    """The usual pain before ``checkins[i]``: the latest earlier check-in that gave its pain
+    now, else the intake's pain, else the check-in's own; ``None`` when none is known (a
+    check-in kept for its warning sign may lack its pain score)."""
+    for earlier in reversed(checkins[:i]):
+        if earlier.pain_now is not None:
+            return earlier.pain_now
+    intake_pain = plan.answers.get("pain_now")
+    if isinstance(intake_pain, int) and not isinstance(intake_pain, bool):
+        return intake_pain
+    return checkins[i].pain_now
+
+
+def _acceptable(c: CheckIn, baseline: int | None, max_during: int, tolerance: int) -> bool:
     return (
-        c.pain_during is not None
+        baseline is not None
+        and c.pain_during is not None
         and c.pain_during <= max_during
         and c.pain_next_morning is not None
         and c.pain_next_morning <= baseline + tolerance
@@ -325,19 +333,13 @@ def _acceptable_streak(
     changed_at = {
         d.checkin_id for d in plan.history if d.action in ("step_up", "step_down", "seek_care")
     }
-    intake_pain = plan.answers.get("pain_now")
     streak = 0
     counted_day: date | None = None
     for i in range(len(checkins) - 1, -1, -1):
         c = checkins[i]
         if c.id in changed_at:
             break
-        if i > 0:
-            baseline = checkins[i - 1].pain_now
-        elif isinstance(intake_pain, int) and not isinstance(intake_pain, bool):
-            baseline = intake_pain
-        else:
-            baseline = c.pain_now
+        baseline = _baseline(plan, checkins, i)
         if not _acceptable(c, baseline, max_during, tolerance):
             break
         if counted_day is None or (counted_day - c.day).days >= gap_days:

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.functional import lazy
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -138,17 +139,30 @@ class CheckInForm(forms.Form):
         done = self.fields["sessions_done"]
         assert isinstance(done, forms.IntegerField)
         if period_days == 1:
-            done.label = _("Did you do your exercises today? Enter 1 for yes, 0 for no.")
-            what: Any = _("whether you did your exercises today (1 for yes, 0 for no)")
+            # A yes/no question is asked as one: a choice, not "enter 1 or 0".
+            self.fields["sessions_done"] = forms.TypedChoiceField(
+                label=_("Did you do your exercises today?"),
+                choices=[("1", _("Yes")), ("0", _("No"))],
+                coerce=int,
+                empty_value=None,
+                required=True,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Please answer whether you did your exercises today: yes or no."),
+                    "invalid_choice": _(
+                        "Please answer whether you did your exercises today: yes or no."
+                    ),
+                },
+            )
         else:
             done.label = _("On how many of the last %(days)d days did you do your exercises?") % {
                 "days": period_days
             }
             what = _("the number of days you did your exercises")
-        done.error_messages.update(_number_errors(what, period_days))
-        done.max_value = period_days
-        done.validators.append(_max_validator(period_days))
-        done.widget.attrs.update({"inputmode": "numeric", "min": 0, "max": period_days})
+            done.error_messages.update(_number_errors(what, period_days))
+            done.max_value = period_days
+            done.validators.append(_max_validator(period_days))
+            done.widget.attrs.update({"inputmode": "numeric", "min": 0, "max": period_days})
         for i in range(1, PSFS_SLOTS + 1):
             self.fields[f"psfs_activity_{i}"] = forms.CharField(
                 label=_("Activity %(n)d") % {"n": i}, max_length=80, required=False
@@ -171,11 +185,56 @@ class CheckInForm(forms.Form):
         for i in range(1, PSFS_SLOTS + 1):
             activity = (data.get(f"psfs_activity_{i}") or "").strip()
             score = data.get(f"psfs_score_{i}")
-            if activity and score is None:
-                self.add_error(f"psfs_score_{i}", _("Give a score from 0 to 10 for this activity."))
+            # An activity without a score (often last time's words, offered again) is simply
+            # not scored this time: it never blocks the check-in.
             if score is not None and not activity:
                 self.add_error(f"psfs_activity_{i}", _("Name the activity this score is for."))
         return data
+
+    def reported_warning_signs(self) -> dict[str, Any]:
+        """The ticked warning signs as intake answers ``{linkId: value}``, read from the raw
+        data so they count even when other answers are invalid (call after ``is_valid()``)."""
+        signs: dict[str, Any] = {}
+        for name, link, value, _label in WARNING_SIGN_FIELDS:
+            field = self.fields[name]
+            raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            try:
+                ticked = field.clean(raw)
+            except forms.ValidationError:
+                ticked = False
+            if ticked:
+                signs[link] = value
+        return signs
+
+    def unsaved_answers(self) -> list[str]:
+        """``"Question: error"`` for every answer that is not valid (after ``is_valid()``)."""
+        out: list[str] = []
+        for name, errors in self.errors.items():
+            if name == NON_FIELD_ERRORS or name == "submission_key":
+                continue
+            label = self.fields[name].label if name in self.fields else name
+            out.extend(f"{label}: {error}" for error in errors)
+        return out
+
+    def partial_values(self) -> dict[str, Any]:
+        """The check-in values when a warning sign is ticked but other answers are invalid:
+        every valid answer as given, every invalid or missing one ``None`` (unknown), and the
+        warning signs. For ``services.submit_checkin``; call after ``is_valid()``."""
+        data = getattr(self, "cleaned_data", {})
+        psfs = []
+        for i in range(1, PSFS_SLOTS + 1):
+            activity = (data.get(f"psfs_activity_{i}") or "").strip()
+            if activity and f"psfs_score_{i}" not in self.errors:
+                psfs.append({"activity": activity, "score": data.get(f"psfs_score_{i}")})
+        return {
+            "pain_now": data.get("pain_now"),
+            "pain_during": data.get("pain_during"),
+            "pain_next_morning": data.get("pain_next_morning"),
+            "psfs": psfs,
+            "global_change": data.get("global_change"),
+            "sessions_done": data.get("sessions_done"),
+            "warning_signs": self.reported_warning_signs(),
+        }
 
     def warning_sign_fields(self) -> list[forms.BoundField]:
         return [self[name] for name, *_rest in WARNING_SIGN_FIELDS]
@@ -188,8 +247,10 @@ class CheckInForm(forms.Form):
     def values(self) -> dict[str, Any]:
         """The check-in values for ``services.submit_checkin`` (after ``is_valid()``)."""
         data = self.cleaned_data
+        # An activity without a score is kept (its words are offered again next time) with
+        # ``score: None``: not scored this time.
         psfs = [
-            {"activity": data[f"psfs_activity_{i}"].strip(), "score": data[f"psfs_score_{i}"]}
+            {"activity": data[f"psfs_activity_{i}"].strip(), "score": data.get(f"psfs_score_{i}")}
             for i in range(1, PSFS_SLOTS + 1)
             if (data.get(f"psfs_activity_{i}") or "").strip()
         ]

@@ -27,14 +27,18 @@ class CheckIn(models.Model):
     )
     submission_key = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    pain_now = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    #: ``None`` only for a check-in stored for its warning sign while this answer was missing
+    #: or invalid (a warning sign is never refused for an unrelated answer).
+    pain_now = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
     pain_during = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(10)]
     )
     pain_next_morning = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(10)]
     )
-    #: ``[{"activity": str, "score": 0..10}]``, at most 3.
+    #: ``[{"activity": str, "score": 0..10 or None}]``, at most 3 (``None``: not scored).
     psfs = models.JSONField(default=list, blank=True)
     global_change = models.SmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(-7), MaxValueValidator(7)]
@@ -69,7 +73,7 @@ class CheckIn(models.Model):
             pain_now=self.pain_now,
             pain_during=self.pain_during,
             pain_next_morning=self.pain_next_morning,
-            psfs=tuple(int(p["score"]) for p in self.psfs),
+            psfs=tuple(int(p["score"]) for p in self.psfs if p.get("score") is not None),
             global_change=self.global_change,
             sessions_done=self.sessions_done,
             sessions_planned=self.sessions_planned,

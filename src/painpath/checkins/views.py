@@ -33,6 +33,10 @@ from painpath.patients.tokens import new_secret
 #: generous and still slows a script. ``PAINPATH_CHECKIN_RATE`` overrides it.
 DEFAULT_CHECKIN_RATE = "30/h"
 
+#: Session key: the answers a check-in could not store because a warning sign was saved
+#: without them (shown once on the plan page, after the advice).
+UNSAVED_SESSION_KEY = "painpath.checkins.unsaved"
+
 
 def _rate_limited(request: HttpRequest) -> bool:
     return is_ratelimited(
@@ -103,6 +107,7 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
         "rows": rows,
         "pain_chart": pain_chart,
         "adherence_chart": adherence_chart,
+        "unsaved": request.session.pop(UNSAVED_SESSION_KEY, None) or [],
         "checkin_url": reverse("checkins:checkin", args=[token]),
         "pdf_url": reverse("checkins:plan_pdf", args=[token]),
         "result_url": reverse("patients:result", args=[token]),
@@ -153,14 +158,23 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
                 {"form": form, "plan_url": reverse("checkins:plan", args=[token]), "days": days},
                 status=429,
             )
-        if form.is_valid():
+        valid = form.is_valid()
+        # A ticked warning sign is ALWAYS stored and escalated, whatever else is wrong with
+        # the form: the valid answers are kept, the others stored as unknown (None).
+        partial = not valid and bool(form.reported_warning_signs())
+        if valid or partial:
+            key = form.cleaned_data.get("submission_key") or new_secret()
             try:
                 result = services.submit_checkin(
-                    record, form.values(), form.cleaned_data["submission_key"]
+                    record, form.values() if valid else form.partial_values(), key
                 )
             except services.CheckInRejected as exc:
                 form.add_error(None, str(exc))
             else:
+                if partial:
+                    # Shown on the plan page after the advice (question labels and error
+                    # texts only: no answers).
+                    request.session[UNSAVED_SESSION_KEY] = [str(e) for e in form.unsaved_answers()]
                 if result.version.action == "seek_care":
                     messages.error(
                         request,
