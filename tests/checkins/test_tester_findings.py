@@ -91,3 +91,25 @@ def test_exercises_today_is_a_yes_no_choice(client: Client, patient) -> None:
     data = {"submission_key": new_secret(), "pain_now": "2", "sessions_done": "0"}
     assert client.post(patient.checkin_url, data).status_code == 302
     assert CheckIn.objects.get(record=patient.record).sessions_done == 0
+
+
+CALL_LINK = '<a class="button emergency-call" href="tel:{n}">Call {n} now</a>'
+
+
+def test_escalation_banner_and_emergency_plan_have_the_result_pages_call_button(
+    client: Client, patient, settings
+) -> None:
+    from checkins.conftest import ANSWERS
+
+    settings.PAINPATH_EMERGENCY_NUMBER = "112"
+    data = {"submission_key": new_secret(), "pain_now": "3", "sessions_done": "1"}
+    client.post(patient.checkin_url, {**data, "ws_saddle": "on"})
+    for url in (patient.plan_url, f"/r/{patient.token}/"):
+        html = client.get(url).content.decode()
+        banner = html[html.index("escalation-banner") :]
+        assert CALL_LINK.format(n="112") in banner, url
+        assert '<p class="emergency-call">' not in html
+    person = make_person({**ANSWERS, "bowel_incontinence": True})
+    html = client.get(person.plan_url).content.decode()
+    assert CALL_LINK.format(n="112") in html
+    assert '<p class="emergency-call">' not in html

@@ -27,6 +27,7 @@ from painpath.checkins.models import CheckIn
 from painpath.checkins.templatetags.checkins_tags import escalation_view
 from painpath.patients import services as patient_services
 from painpath.patients.models import IntakeRecord
+from painpath.patients.results import emergency_number, tel_href
 from painpath.patients.tokens import new_secret
 
 #: Check-in POSTs per client address: a person checks in a few times a week, so 30 an hour is
@@ -107,6 +108,9 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
         "rows": rows,
         "pain_chart": pain_chart,
         "adherence_chart": adherence_chart,
+        # The same call button as the result page (PAINPATH_EMERGENCY_NUMBER, tel: link).
+        "call_number": emergency_number(),
+        "call_href": tel_href(emergency_number()),
         "unsaved": request.session.pop(UNSAVED_SESSION_KEY, None) or [],
         "checkin_url": reverse("checkins:checkin", args=[token]),
         "pdf_url": reverse("checkins:plan_pdf", args=[token]),

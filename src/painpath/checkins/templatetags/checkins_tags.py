@@ -35,6 +35,9 @@ class EscalationView:
     where: str
     reasons: list[str]
     since: datetime
+    #: Emergency: the number the call button dials and its ``tel:`` link (else empty).
+    call_number: str = ""
+    call_href: str = ""
 
 
 def _where(level: str) -> str:
@@ -64,6 +67,8 @@ def escalation_view(record: IntakeRecord) -> EscalationView | None:
         where=_where(level) if level in ("emergency", "urgent") else "",
         reasons=box.reasons,
         since=since,
+        call_number=box.call_number,
+        call_href=box.call_href,
     )
 
 
