@@ -198,6 +198,6 @@ def test_staff_list_and_detail_show_the_escalation(client, patient, settings) ->
     assert str(urgent.record.reference)[:8] not in first_row
     detail = staff.get(f"/staff/intakes/{patient.record.reference}/").content.decode()
     assert 'id="checkin-escalation"' in detail
-    assert "Escalated to Emergency at a check-in on 2026-03-04" in detail
+    assert "Escalated to Emergency at a check-in on Wednesday, March 4" in detail
     plain = staff.get(f"/staff/intakes/{urgent.record.reference}/").content.decode()
     assert 'id="checkin-escalation"' not in plain

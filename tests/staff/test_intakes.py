@@ -192,9 +192,13 @@ def test_times_are_shown_in_the_clinics_zone(
 ) -> None:
     record = make_intake("routine", T0)  # 12:00 UTC = 07:00 in New York (EST)
     html = client_for(therapist_user).get("/staff/intakes/").content.decode()
-    assert "2026-03-02 07:00 EST" in html
+    # The clinic formatting helper: day and 12-hour time, the zone named once for the list.
+    assert "Monday, March 2" in html and "at 7:00 AM" in html
+    assert "Times are in Eastern Time." in html
+    assert "2026-03-02 07:00" not in html and "07:00 EST" not in html
     detail = client_for(therapist_user).get(f"/staff/intakes/{record.reference}/")
-    assert "2026-03-02 07:00 EST" in detail.content.decode()
+    when = r"Monday, March 2(, 2026)? at 7:00 AM \(Eastern Time\)"
+    assert re.search(when, detail.content.decode())
 
 
 def test_a_colleague_who_may_read_but_not_review_is_refused_and_audited(
@@ -226,6 +230,62 @@ def test_the_list_and_detail_show_the_booked_appointment_and_who_booked(
     make_appointment(dt.datetime(2026, 3, 3, 14, 0, tzinfo=dt.UTC), intake=record, name="Ivy Lane")
     client = client_for(therapist_user)
     listing = client.get("/staff/intakes/").content.decode()
-    assert "2026-03-03 09:00" in listing  # 14:00 UTC shown in New York time
+    assert re.search(r"Tuesday, March 3(, 2026)? at 9:00 AM", listing)  # 14:00 UTC in New York
     detail = client.get(f"/staff/intakes/{record.reference}/").content.decode()
     assert "Ivy Lane (555-0199)" in detail
+
+
+def test_the_detail_shows_how_to_reach_the_person_and_audits_it(
+    therapist_user: User,
+    make_intake: MakeIntake,
+    make_appointment: Callable[..., Appointment],
+) -> None:
+    record = make_intake("urgent")
+    record.contact_email = "ivy@example.org"
+    record.save(update_fields=["contact_email"])
+    appointment = make_appointment(
+        dt.datetime(2026, 3, 3, 14, 0, tzinfo=dt.UTC), intake=record, name="Ivy Lane"
+    )
+    client = client_for(therapist_user)
+
+    html = client.get(f"/staff/intakes/{record.reference}/", REMOTE_ADDR="192.0.2.7").content
+    page = html.decode()
+
+    start = page.index('id="contact"')
+    contact = page[start : page.index("</section>", start)]
+    assert '<a href="mailto:ivy@example.org">ivy@example.org</a>' in contact
+    assert "Ivy Lane" in contact
+    assert '<a href="tel:5550199">555-0199</a>' in contact
+    assert '<a href="mailto:pat@example.org">pat@example.org</a>' in contact
+    # The contact block comes before the answers (near the top of a long page).
+    assert page.index('id="contact"') < page.index('id="answers-heading"')
+    event = AuditEvent.objects.get(action="intake.contact")
+    assert (event.user, event.object_id, event.ip_address) == (
+        therapist_user,
+        str(record.pk),
+        "192.0.2.7",
+    )
+    assert event.detail == {
+        "fields": ["intake_email", "patient_name", "patient_phone", "patient_email"],
+        "patients": [str(appointment.patient_id)],
+    }
+    assert "ivy@example.org" not in str(event.detail)  # which fields, never their values
+
+
+def test_the_detail_says_when_no_contact_was_given(
+    therapist_user: User, make_intake: MakeIntake
+) -> None:
+    record = make_intake("routine")
+    page = client_for(therapist_user).get(f"/staff/intakes/{record.reference}/").content.decode()
+    assert "No contact details were given" in page
+    assert AuditEvent.objects.get(action="intake.contact").detail["fields"] == []
+
+
+def test_a_jump_link_near_the_top_leads_to_the_review_form(
+    therapist_user: User, make_intake: MakeIntake
+) -> None:
+    record = make_intake("routine")
+    page = client_for(therapist_user).get(f"/staff/intakes/{record.reference}/").content.decode()
+    link = page.index('href="#review-form"')
+    assert link < page.index('id="answers-heading"') and link < page.index('id="engine-heading"')
+    assert re.search(r'<form method="post"[^>]*id="review-form"', page)

@@ -39,7 +39,9 @@ def test_the_schedule_lists_the_local_days_appointments_only(
     assert response.status_code == 200
     assert html.index("Early Eve") < html.index("Late Lee")
     assert "Next Day Ned" not in html
-    assert "20:30" in html  # shown in the clinic's time, not UTC
+    assert "8:30 PM" in html and "9:00 AM" in html  # the clinic's time, not UTC
+    assert "Tuesday, March 3" in html and "Eastern Time" in html
+    assert ">20:30" not in html
     assert 'href="?date=2026-03-02" rel="prev"' in html
     assert 'href="?date=2026-03-04" rel="next"' in html
     event = AuditEvent.objects.get(action="appointment.list")
@@ -92,3 +94,13 @@ def test_a_local_day_is_23_or_25_hours_long_across_daylight_saving_changes(
     start, end = local_day_bounds(dt.date.fromisoformat(day), NY)
     assert end - start == dt.timedelta(hours=hours)
     assert start.astimezone(NY).time() == dt.time(0, 0)
+
+
+def test_phone_numbers_are_tappable_links_with_digits_only(
+    front_desk_user: User, make_appointment: Callable[..., Appointment]
+) -> None:
+    appointment = make_appointment(_at("2026-03-03", "10:00"), name="Tel Tam")
+    appointment.patient.phone = "+1 (555) 010-0199"
+    appointment.patient.save(update_fields=["phone"])
+    html = client_for(front_desk_user).get("/staff/schedule/?date=2026-03-03").content.decode()
+    assert '<a href="tel:+15550100199">+1 (555) 010-0199</a>' in html

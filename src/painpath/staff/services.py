@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from painpath.audit.services import log_access
+from painpath.clinic.formatting import tel_href
 from painpath.clinic.models import Appointment, Clinic
 from painpath.engine.knowledge import load_knowledge
 from painpath.engine.questionnaire import load_questionnaire
@@ -68,6 +69,72 @@ def get_intake(user: AnyUser, request: HttpRequest | None, reference: uuid.UUID)
         raise Http404("no such intake") from None
     log_access(user, "intake.view", record, request)
     return record
+
+
+@dataclass(frozen=True)
+class ContactPerson:
+    """Who booked from an intake, as they gave it: ``name``, ``phone`` (as written) and its
+    ``tel:`` link (``tel``, "" without a phone), ``email``."""
+
+    name: str
+    phone: str
+    tel: str
+    email: str
+
+
+@dataclass(frozen=True)
+class IntakeContact:
+    """How to reach the person behind an intake: the ``email`` given at intake ("" if none),
+    the people who booked from it (``people``, each once), and its ``appointments`` (all
+    statuses, by start, with therapist, clinic, type and patient loaded)."""
+
+    email: str
+    people: list[ContactPerson]
+    appointments: list[Appointment]
+
+    @property
+    def known(self) -> bool:
+        return bool(self.email or self.people)
+
+
+def intake_contact(
+    user: AnyUser, request: HttpRequest | None, record: IntakeRecord
+) -> IntakeContact:
+    """The contact details available for ``record``: its intake email and the patient name,
+    phone and email of every appointment linked to it. Audited as ``intake.contact`` with
+    the patient ids and which fields were shown (never the values)."""
+    appointments = list(
+        Appointment.objects.filter(intake=record)
+        .select_related("therapist__clinic", "appointment_type", "patient")
+        .order_by("start")
+    )
+    people: list[ContactPerson] = []
+    seen: set[tuple[str, str, str]] = set()
+    for appointment in appointments:
+        patient = appointment.patient
+        key = (patient.name, patient.phone, patient.email)
+        if key in seen:
+            continue
+        seen.add(key)
+        people.append(
+            ContactPerson(patient.name, patient.phone, tel_href(patient.phone), patient.email)
+        )
+    contact = IntakeContact(record.contact_email, people, appointments)
+    fields = ["intake_email"] if contact.email else []
+    for name in ("name", "phone", "email"):
+        if any(getattr(p, name) for p in people):
+            fields.append(f"patient_{name}")
+    log_access(
+        user,
+        "intake.contact",
+        record,
+        request,
+        detail={
+            "fields": fields,
+            "patients": sorted({str(a.patient_id) for a in appointments}),
+        },
+    )
+    return contact
 
 
 def engine_leading_condition(record: IntakeRecord) -> str:
@@ -183,6 +250,11 @@ class DaySchedule:
     @property
     def tz(self) -> ZoneInfo:
         return self.clinic.tz
+
+    @property
+    def local_midnight(self) -> dt.datetime:
+        """The start of ``day`` in the clinic's zone (aware), for the date filters."""
+        return dt.datetime.combine(self.day, dt.time.min, tzinfo=self.tz)
 
 
 def display_time_zone() -> str:

@@ -68,6 +68,7 @@ def intake_list(request: HttpRequest) -> HttpResponse:
 @staff_required(VIEW_INTAKES)
 def intake_detail(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
     record = services.get_intake(request.user, request, reference)
+    contact = services.intake_contact(request.user, request, record)
     choices = services.condition_choices(record)
     initial = {
         "triage_level": record.triage_level,
@@ -107,9 +108,8 @@ def intake_detail(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
         "level_name": _LEVEL_NAMES.get(record.triage_level, record.triage_level),
         "answers": services.answer_rows(record),
         "assessment": record.assessment,
-        "appointments": record.appointments.select_related(
-            "therapist", "appointment_type", "patient"
-        ),
+        "contact": contact,
+        "appointments": contact.appointments,
         "reviews": reviews,
         "form": form,
         "may_review": may_review,
