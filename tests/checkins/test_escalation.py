@@ -78,7 +78,7 @@ def test_result_and_booking_pages_show_the_banner_only_after_escalation(client, 
         assert "triage-emergency" in html[html.index('id="escalation"') - 80 :][:200]
         assert "Get emergency help now" in banner
         assert "Where to go" in banner and "emergency department" in banner
-        assert "New advice after your check-in on 4 March 2026" in banner
+        assert "New advice after your check-in on Wednesday, March 4" in banner
     # At the top of the result page: before the intake's own (routine) advice box.
     html = client.get(result_url).content.decode()
     assert html.index('id="escalation"') < html.index('id="triage"')

@@ -113,3 +113,79 @@ def test_escalation_banner_and_emergency_plan_have_the_result_pages_call_button(
     html = client.get(person.plan_url).content.decode()
     assert CALL_LINK.format(n="112") in html
     assert '<p class="emergency-call">' not in html
+
+
+def _review(record, level: str):
+    from django.contrib.auth import get_user_model
+
+    from painpath.staff.models import IntakeReview
+
+    user = get_user_model().objects.create_user("pt-reviewer", password="x")
+    return IntakeReview.objects.create(
+        intake=record,
+        reviewer=user,
+        triage_level=level,
+        leading_condition="nonspecific_low_back_pain",
+        agrees_with_engine=False,
+    )
+
+
+def test_after_an_escalation_the_old_advice_is_marked_replaced_and_no_booking_for_emergency(
+    client: Client, patient
+) -> None:
+    result_url = f"/r/{patient.token}/"
+    before = client.get(result_url).content.decode()
+    assert "Book an initial appointment" in before and "Earlier advice" not in before
+    data = {"submission_key": new_secret(), "pain_now": "3", "sessions_done": "1"}
+    client.post(patient.checkin_url, {**data, "ws_saddle": "on"})
+    html = client.get(result_url).content.decode()
+    banner_at = html.index("escalation-banner")
+    earlier_at = html.index('<details class="earlier-advice"')
+    assert banner_at < earlier_at
+    assert "Earlier advice (replaced by the advice above)" in html
+    # The old routine box is inside the collapsed "earlier advice", not at full weight.
+    assert html.index("triage-routine") > earlier_at
+    assert 'id="book"' not in html
+
+
+def test_a_more_urgent_therapist_review_reaches_the_patient(client: Client, patient) -> None:
+    assert services.current_triage(patient.record)[0] == "routine"
+    review = _review(patient.record, "urgent")
+    level, reasons, since = services.current_triage(patient.record)
+    assert reasons and "reviewed your answers" in reasons[0]
+    assert level == "urgent" and since == review.created_at
+    assert services.current_triage_detail(patient.record).source == "review"
+    for url in (f"/r/{patient.token}/", patient.plan_url):
+        html = client.get(url).content.decode()
+        assert "escalation-banner" in html and "triage-urgent" in html, url
+        assert "New advice from your clinic's review on" in html, url
+        assert "At your check-in" not in html
+    # Staff pages still say "escalated at a check-in" only for check-ins.
+    assert services.current_triage_detail(patient.record, with_review=False).since is None
+
+
+def test_a_review_that_lowers_the_level_does_not_hide_urgent_advice(
+    client: Client, patient
+) -> None:
+    data = {"submission_key": new_secret(), "pain_now": "3", "sessions_done": "1"}
+    client.post(patient.checkin_url, {**data, "ws_saddle": "on"})
+    _review(patient.record, "self_care")
+    assert services.current_triage(patient.record)[0] == "emergency"
+    assert "triage-emergency" in client.get(f"/r/{patient.token}/").content.decode()
+
+
+def test_escalation_date_is_the_clinics_local_day(client: Client) -> None:
+    import time_machine
+
+    from painpath.clinic.models import Clinic
+
+    Clinic.objects.create(
+        name="Coast PT", address="1 Pier", phone="+1 555 0100", time_zone="America/Los_Angeles"
+    )
+    person = make_person()
+    data = {"submission_key": new_secret(), "pain_now": "3", "sessions_done": "1"}
+    # 03:00 UTC on 4 March is the evening of 3 March in Los Angeles.
+    with time_machine.travel("2026-03-04 03:00Z", tick=False):
+        client.post(person.checkin_url, {**data, "ws_saddle": "on"})
+        html = client.get(person.plan_url).content.decode()
+    assert "New advice after your check-in on Tuesday, March 3" in html

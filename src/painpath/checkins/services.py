@@ -6,9 +6,10 @@ and a repeated submission (same ``submission_key``) returns what was stored the 
 
 Escalation: a warning sign reported at a check-in re-runs triage; the plan version it produces
 has ``action="seek_care"`` and carries the new level in ``plan["triage"]``. The person's
-*current* triage (:func:`current_triage`) is the most urgent of the intake's own level and
-every such escalation; when a check-in makes it more urgent, the clinic is emailed
-(:func:`notify_clinic_of_escalation`, no health details beyond the level).
+*current* triage (:func:`current_triage`) is the most urgent of the intake's own level,
+every such escalation and a therapist review that made it more urgent; when a check-in
+makes it more urgent, the clinic is emailed (:func:`notify_clinic_of_escalation`, no health
+details beyond the level).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from painpath.careplan.pdf import ClinicContact
 from painpath.careplan.plan import Plan, assessment_from_dict, build_plan
@@ -107,7 +109,9 @@ def submit_checkin(
     existing = _existing(record, submission_key)
     if existing is not None:
         return existing
-    before = current_triage(record)[0]
+    # The clinic is alerted when a CHECK-IN makes the advice more urgent (whatever a review
+    # said: a new warning sign is news to the clinic).
+    before = _checkin_triage(record).level
     unknown = set(values) - set(CHECKIN_FIELDS)
     if unknown:
         raise CheckInRejected(f"unknown check-in fields: {', '.join(sorted(unknown))}")
@@ -144,7 +148,7 @@ def submit_checkin(
         if existing is None:
             raise
         return existing
-    after = current_triage(record)[0]
+    after = _checkin_triage(record).level
     if urgency_rank(after) < urgency_rank(before):
         # After the commit: the clinic is told only about an escalation that was stored.
         transaction.on_commit(lambda: notify_clinic_of_escalation(record, after))
@@ -163,6 +167,15 @@ def _existing(record: IntakeRecord, submission_key: str) -> CheckInResult | None
         raise CheckInRejected("This form was already used. Please open the check-in again.")
     version = PlanVersion.objects.get(checkin=checkin)
     return CheckInResult(checkin, version, False)
+
+
+def patient_time_zone() -> str:
+    """The IANA zone dates are shown to patients in: the clinic's (the first clinic by name,
+    as on the handout), else ``settings.TIME_ZONE``. One query."""
+    from painpath.clinic.models import Clinic
+
+    zone = Clinic.objects.order_by("name").values_list("time_zone", flat=True).first()
+    return str(zone or settings.TIME_ZONE)
 
 
 def clinic_contact() -> ClinicContact | None:
@@ -189,17 +202,26 @@ def _intake_triage(record: IntakeRecord) -> tuple[TriageLevel, tuple[str, ...]]:
     return level, reasons  # type: ignore[return-value]
 
 
-def current_triage(record: IntakeRecord) -> tuple[TriageLevel, tuple[str, ...], datetime | None]:
-    """The person's triage now: ``(level, reasons, since)``.
+@dataclass(frozen=True)
+class CurrentTriage:
+    """The person's triage now (see :func:`current_triage_detail`).
 
-    ``level`` is the most urgent of the intake's own level and every escalation from a check-in
-    (plan versions with ``action="seek_care"``, whose ``plan["triage"]`` holds the re-run
-    triage). When a check-in made it more urgent than the intake, ``reasons`` are that
-    escalation's reasons and ``since`` is when it was first reached (aware UTC datetime);
-    otherwise ``reasons`` are the intake's and ``since`` is ``None``. One query.
+    ``source``: ``"intake"`` (nothing more urgent since), ``"checkin"`` (a warning sign at a
+    check-in) or ``"review"`` (the clinic's latest therapist review); ``since``: when the
+    check-in or review made it this urgent (aware UTC datetime), ``None`` for the intake.
     """
+
+    level: TriageLevel
+    reasons: tuple[str, ...]
+    since: datetime | None
+    source: str
+
+
+def _checkin_triage(record: IntakeRecord) -> CurrentTriage:
+    # The intake's level and every check-in escalation (one query).
     level, reasons = _intake_triage(record)
     since: datetime | None = None
+    source = "intake"
     versions = PlanVersion.objects.filter(record=record, action="seek_care").order_by("number")
     for version in versions.only("plan", "created_at"):
         triage = version.plan.get("triage") or {}
@@ -208,12 +230,67 @@ def current_triage(record: IntakeRecord) -> tuple[TriageLevel, tuple[str, ...], 
             level = new
             reasons = tuple(str(r) for r in triage.get("reasons", ()))
             since = version.created_at
-    return level, reasons, since
+            source = "checkin"
+    return CurrentTriage(level, reasons, since, source)
+
+
+def current_triage_detail(record: IntakeRecord, *, with_review: bool = True) -> CurrentTriage:
+    """The person's triage now: the most urgent of the intake's own level, every escalation
+    from a check-in (plan versions with ``action="seek_care"``, whose ``plan["triage"]`` holds
+    the re-run triage) and, with ``with_review``, the latest therapist review
+    (``staff.IntakeReview``) when it is MORE urgent.
+
+    A review that LOWERS the level does not lower what the patient is shown: the engine's or a
+    check-in's more urgent advice stays until the clinic talks to the person (a safety choice:
+    a wrong downgrade must not silence emergency advice; staff pages show the review level).
+    Two queries (one without ``with_review``).
+    """
+    current = _checkin_triage(record)
+    if not with_review:
+        return current
+    from painpath.staff.models import IntakeReview
+
+    review = (
+        IntakeReview.objects.filter(intake=record)
+        .order_by("-created_at", "-id")
+        .only("triage_level", "created_at")
+        .first()
+    )
+    if (
+        review is not None
+        and review.triage_level in TRIAGE_LEVELS
+        and urgency_rank(review.triage_level) < urgency_rank(current.level)  # type: ignore[arg-type]
+    ):
+        return CurrentTriage(
+            review.triage_level,  # type: ignore[arg-type]
+            (str(REVIEW_REASON),),
+            review.created_at,
+            "review",
+        )
+    return current
+
+
+#: The reason shown to the person when the clinic's review raised the level (the review's note
+#: is for the clinical team and is never shown).
+REVIEW_REASON = gettext_lazy(
+    "A physical therapist at your clinic reviewed your answers and made the advice more urgent."
+)
+
+
+def current_triage(record: IntakeRecord) -> tuple[TriageLevel, tuple[str, ...], datetime | None]:
+    """The person's triage now: ``(level, reasons, since)`` of :func:`current_triage_detail`.
+
+    When a check-in or the clinic's review made it more urgent than the intake, ``reasons``
+    are that escalation's reasons and ``since`` is when it was reached (aware UTC datetime);
+    otherwise ``reasons`` are the intake's and ``since`` is ``None``. Two queries.
+    """
+    current = current_triage_detail(record)
+    return current.level, tuple(str(r) for r in current.reasons), current.since
 
 
 def is_escalated(record: IntakeRecord) -> bool:
     """Whether a check-in made ``record``'s triage more urgent than its intake's."""
-    return current_triage(record)[2] is not None
+    return _checkin_triage(record).since is not None
 
 
 def _urgency_case(field: str) -> Case:

@@ -92,11 +92,14 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
         (item, _drawing_uri(item.drawing) if item.drawing else None) for item in current.exercises
     ]
     latest = current.history[-1] if current.history else None
-    see_doctor = current.triage_level in ("emergency", "urgent")
+    # A warning sign at a check-in or the clinic's review: the banner replaces the triage box.
+    escalation = escalation_view(record)
+    see_doctor = current.triage_level in ("emergency", "urgent") or (
+        escalation is not None and escalation.level in ("emergency", "urgent")
+    )
     context: dict[str, Any] = {
         "plan": current,
-        # A warning sign at a check-in: the escalation banner replaces the plan's triage box.
-        "escalation": escalation_view(record),
+        "escalation": escalation,
         # Emergency/urgent: the page is about getting checked, not a self-care plan, and
         # offers no check-in about exercises (README, "Care plans").
         "see_doctor": see_doctor,
@@ -121,7 +124,10 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
 
 def _checkins_offered(record: IntakeRecord) -> bool:
     level = Plan.from_dict(services.current_plan(record).plan).triage_level
-    return level not in ("emergency", "urgent")
+    return level not in ("emergency", "urgent") and services.current_triage(record)[0] not in (
+        "emergency",
+        "urgent",
+    )
 
 
 @never_cache

@@ -278,6 +278,19 @@ def _result_page_sql() -> str:
             f"AND p.{connection.ops.quote_name(pv.get_field('action').column)} = 'seek_care') "
             "THEN 1 ELSE 0 END"
         )
+    try:
+        review = apps.get_model("staff", "IntakeReview")
+    except LookupError:
+        pass
+    else:
+        # A therapist's review may make the advice more urgent: the banner tag decides.
+        rv = review._meta
+        escalation = (
+            f"CASE WHEN ({escalation}) = 1 OR EXISTS (SELECT 1 FROM "
+            f"{connection.ops.quote_name(rv.db_table)} v "
+            f"WHERE v.{connection.ops.quote_name(rv.get_field('intake').column)} = r.{pk}) "
+            "THEN 1 ELSE 0 END"
+        )
     return (
         f"SELECT {columns}, {escalation} AS has_escalation FROM {table} r WHERE r.token_hash = %s"
     )

@@ -1,8 +1,9 @@
 """Template tags other apps use to show the care plan's safety state with one line.
 
 ``{% load checkins_tags %}{% escalation_banner record %}`` shows the escalation banner
-(``checkins/_escalation_banner.html``) when a warning sign reported at a check-in made the
-person's triage more urgent than their intake's, and nothing otherwise.
+(``checkins/_escalation_banner.html``) when a warning sign reported at a check-in, or the
+clinic's review, made the person's triage more urgent than their intake's, and nothing
+otherwise. ``{% patient_escalation record as escalation %}`` gives the banner's content.
 
 ``{% current_level record as level %}`` (staff pages) gives the staff-facing current level as
 ``{"level", "name", "escalated", "since"}``: from the ``with_current_urgency`` annotations when
@@ -38,6 +39,10 @@ class EscalationView:
     #: Emergency: the number the call button dials and its ``tel:`` link (else empty).
     call_number: str = ""
     call_href: str = ""
+    #: ``"checkin"`` (a warning sign at a check-in) or ``"review"`` (the clinic's review).
+    source: str = "checkin"
+    #: ``since`` as the person reads it: the day in the clinic's time zone.
+    since_text: str = ""
 
 
 def _where(level: str) -> str:
@@ -52,24 +57,36 @@ def _where(level: str) -> str:
     )
 
 
-def escalation_view(record: IntakeRecord) -> EscalationView | None:
-    """The banner's content for ``record``, or ``None`` when nothing was escalated."""
+def escalation_view(record: IntakeRecord, *, with_review: bool = True) -> EscalationView | None:
+    """The banner's content for ``record``, or ``None`` when nothing made the advice more
+    urgent than the intake's. ``with_review``: count the clinic's review (patient pages) or
+    only check-ins (staff's "escalated at a check-in")."""
+    from painpath.clinic.formatting import format_local_date
     from painpath.patients.results import triage_view
 
-    level, reasons, since = services.current_triage(record)
-    if since is None:
+    current = services.current_triage_detail(record, with_review=with_review)
+    if current.since is None:
         return None
-    box = triage_view({"level": level, "reasons": list(reasons)})
+    level = current.level
+    box = triage_view({"level": level, "reasons": [str(r) for r in current.reasons]})
     return EscalationView(
         level=level,
         headline=box.headline,
         what_to_do=box.what_to_do,
         where=_where(level) if level in ("emergency", "urgent") else "",
         reasons=box.reasons,
-        since=since,
+        since=current.since,
         call_number=box.call_number,
         call_href=box.call_href,
+        source=current.source,
+        since_text=format_local_date(current.since, services.patient_time_zone()),
     )
+
+
+@register.simple_tag
+def patient_escalation(record: IntakeRecord) -> EscalationView | None:
+    """``{% patient_escalation record as escalation %}``: the banner's content or ``None``."""
+    return escalation_view(record)
 
 
 @register.inclusion_tag("checkins/_escalation_banner.html")
@@ -89,7 +106,7 @@ def current_level(record: IntakeRecord) -> dict[str, Any]:
         annotated = services.with_current_urgency(IntakeRecord.objects.filter(pk=record.pk))
         row = annotated.get()
         rank, escalated_rank = row.current_urgency, row.escalated_urgency  # type: ignore[attr-defined]
-        since = services.current_triage(record)[2]
+        since = services.current_triage_detail(record, with_review=False).since
     level = TRIAGE_LEVELS[min(int(rank), len(TRIAGE_LEVELS) - 1)]
     # "Escalated" when the check-in escalation is what makes it this urgent.
     escalated = escalated_rank is not None and int(escalated_rank) <= int(rank)
@@ -101,7 +118,7 @@ def current_level(record: IntakeRecord) -> dict[str, Any]:
 def checkin_escalation(record: IntakeRecord) -> dict[str, Any] | None:
     """For staff pages: ``{"level", "level_name", "reasons", "since"}`` of the check-in
     escalation of ``record``, or ``None`` when no check-in made it more urgent."""
-    view = escalation_view(record)
+    view = escalation_view(record, with_review=False)
     if view is None:
         return None
     names = dict(TriageLevel.choices)
