@@ -152,6 +152,21 @@ def test_an_urgent_result_keeps_the_amber_box_and_booking(
     assert _slot_links(html)
 
 
+def test_booking_pages_link_the_clinic_phone_as_digits_only(
+    setup: ClinicSetup, make_intake: MakeIntake
+) -> None:
+    _record, token = make_intake("routine")
+    client = Client()
+    choose = client.get(f"/r/{token}/book/").content.decode()
+    link = _slot_links(choose)[0].replace("&amp;", "&")
+    client.post(
+        link.split("?")[0], {**contact(), "slot": parse_qs(urlparse(link).query)["slot"][0]}
+    )
+    done = client.get(f"/r/{token}/book/done/").content.decode()
+    assert '<a href="tel:+15550100">+1 555 0100</a>' in done
+    assert 'href="tel:+1 555' not in done
+
+
 def test_a_routine_result_shows_no_alarm(setup: ClinicSetup, make_intake: MakeIntake) -> None:
     _record, token = make_intake("routine")
     assert b'role="alert"' not in Client().get(f"/r/{token}/book/").content

@@ -81,3 +81,21 @@ def test_the_template_filters_match_the_helper() -> None:
         "{% load clinic_time %}{{ s|local_datetime:c }}|{{ s|local_time:c }}|{{ c|zone_name }}"
     ).render(Context({"s": start, "c": NY}))
     assert html == f"{format_local_datetime(start, NY)}|9:00 AM|Eastern Time"
+
+
+@pytest.mark.parametrize(
+    ("written", "href"),
+    [
+        ("+1 555 0100", "tel:+15550100"),
+        ("(555) 010-0100", "tel:5550100100"),
+        (" +44 20 7946.0018 ", "tel:+442079460018"),
+        ("911", "tel:911"),
+        ("+1 555 0100 +2", "tel:+155501002"),
+        ("", ""),
+        ("none", ""),
+    ],
+)
+def test_tel_links_keep_only_digits_and_a_leading_plus(written: str, href: str) -> None:
+    from painpath.clinic.formatting import tel_href
+
+    assert tel_href(written) == href

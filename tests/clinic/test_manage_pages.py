@@ -153,3 +153,101 @@ def test_a_forged_link_is_404(client: Client, token: str, suffix: str) -> None:
     call = client.post if suffix in {"cancel", "book-again"} else client.get
     assert call(f"/appointments/{forged}/{suffix}", {"confirm": "yes"}).status_code == 404
     assert Appointment.objects.get().status == AppointmentStatus.BOOKED
+
+
+def test_an_old_link_links_to_the_upcoming_visit_instead_of_offering_times(
+    client: Client, token: str
+) -> None:
+    client.post(f"/appointments/{token}/cancel", {"confirm": "yes"})
+    new = local(date(2026, 3, 4), 9)
+    client.post(f"/appointments/{token}/book-again", {"start": new.isoformat()})
+    fresh = Appointment.objects.get(status=AppointmentStatus.BOOKED)
+
+    page = client.get(f"/appointments/{token}/").content.decode()
+
+    assert f'action="/appointments/{token}/book-again"' not in page
+    assert 'name="start"' not in page  # no free times to pick
+    assert "You already have an upcoming appointment: Wednesday, March 4 at 9:00 AM" in page
+    assert f'href="/appointments/{make_manage_token(fresh)}/"' in page
+    # A stale form posted anyway: refused, and the answer carries the link too.
+    again = client.post(
+        f"/appointments/{token}/book-again", {"start": local(date(2026, 3, 5), 9).isoformat()}
+    )
+    assert again.status_code == 422
+    assert f'href="/appointments/{make_manage_token(fresh)}/"' in again.content.decode()
+
+
+def test_an_old_link_links_to_a_visit_booked_again_from_the_same_intake(
+    client: Client,
+    token: str,
+    therapist: Therapist,
+    initial: AppointmentType,
+) -> None:
+    from painpath.clinic.services import appointment_for_token, upcoming_instead_of
+
+    old = appointment_for_token(token)
+    client.post(f"/appointments/{token}/cancel", {"confirm": "yes"})
+    # Booked again under another name (a new patient record): not the same person, so the
+    # old page still offers times; the same intake would link the two.
+    other = book_appointment(
+        appointment_type=initial,
+        therapist=therapist,
+        start=local(date(2026, 3, 5), 9),
+        patient=PatientDetails(name="J. Rivera", email="jamie@example.com", phone="+1 555 0143"),
+    )
+    assert upcoming_instead_of(old) is None
+    assert 'name="start"' in client.get(f"/appointments/{token}/").content.decode()
+    from painpath.patients.models import IntakeRecord
+
+    intake = IntakeRecord.objects.create(
+        token_hash="x" * 64,
+        submission_key="k" * 32,
+        answers={},
+        assessment={"triage": {"level": "routine", "reasons": []}, "conditions": []},
+        triage_level="routine",
+        engine_version="t",
+        knowledge_version="t",
+    )
+    Appointment.objects.filter(pk__in=[old.pk, other.pk]).update(intake=intake)
+    old.refresh_from_db()
+    assert upcoming_instead_of(old) == other
+    assert 'name="start"' not in client.get(f"/appointments/{token}/").content.decode()
+
+
+def test_booking_again_confirms_the_new_time_and_emails_it_with_the_ics(
+    client: Client, token: str, committed: Any
+) -> None:
+    from django.core import mail
+
+    client.post(f"/appointments/{token}/cancel", {"confirm": "yes"})
+    mail.outbox.clear()
+    with committed():
+        response = client.post(
+            f"/appointments/{token}/book-again",
+            {"start": local(date(2026, 3, 4), 9).isoformat()},
+            follow=True,
+        )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Your new time is booked: Wednesday, March 4 at 9:00 AM (Eastern Time)." in page
+    assert "<h1>Your appointment</h1>" in page
+    # The message is shown once, not on every later visit to the page.
+    assert (
+        "Your new time is booked" not in client.get(response.request["PATH_INFO"]).content.decode()
+    )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["jamie@example.com"]
+    assert any(
+        (a[0] if isinstance(a, tuple) else a.get_filename()) == "appointment.ics"
+        for a in message.attachments
+    )
+
+
+def test_clinic_phone_links_are_digits_only(client: Client, token: str) -> None:
+    page = client.get(f"/appointments/{token}/").content.decode()
+    assert '<a href="tel:+15550199">+1 555 0199</a>' in page
+    assert 'href="tel:+1 555' not in page
+    client.post(f"/appointments/{token}/cancel", {"confirm": "yes"})
+    cancelled = client.get(f"/appointments/{token}/").content.decode()
+    assert 'Call the clinic at <a href="tel:+15550199">+1 555 0199</a>' in cancelled

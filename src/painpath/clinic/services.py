@@ -33,7 +33,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -648,6 +648,23 @@ def reschedule_appointment(
 REMINDER_LEAD = timedelta(hours=24)
 
 
+def upcoming_instead_of(old: Appointment, *, now: datetime | None = None) -> Appointment | None:
+    """The next booked, still upcoming appointment (start after ``now``) of the same person as
+    ``old``: the same patient record, or booked from the same intake. ``None`` when there is
+    none. A cancelled visit's page links to it instead of offering times (see ``book_again``).
+    """
+    person = Q(patient_id=old.patient_id)
+    if old.intake_id is not None:
+        person |= Q(intake_id=old.intake_id)
+    return (
+        Appointment.objects.filter(person, start__gt=_now(now), status=AppointmentStatus.BOOKED)
+        .exclude(pk=old.pk)
+        .select_related("therapist__clinic", "appointment_type")
+        .order_by("start")
+        .first()
+    )
+
+
 def book_again(token: str, new_start: datetime, *, now: datetime | None = None) -> Appointment:
     """After a cancellation: book the same type with the same therapist at ``new_start`` (aware)
     for the same patient (and intake) as the cancelled appointment named by ``token``. Returns
@@ -664,10 +681,7 @@ def book_again(token: str, new_start: datetime, *, now: datetime | None = None) 
         raise BookingValidationError(
             "token", _("This appointment is not cancelled: choose another time for it instead.")
         )
-    upcoming = Appointment.objects.filter(
-        patient=old.patient, start__gt=current, status=AppointmentStatus.BOOKED
-    ).exists()
-    if upcoming:
+    if upcoming_instead_of(old, now=current) is not None:
         raise BookingValidationError(
             "token", _("You already have an upcoming appointment. Please use its own link.")
         )

@@ -13,8 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -56,8 +58,11 @@ def _page(
     clinic = appointment.therapist.clinic
     changeable = _changeable(appointment)
     cancelled = appointment.status == AppointmentStatus.CANCELLED
+    # After a cancellation the person may have booked again (here or from their result):
+    # then this page links to that visit instead of offering times it would refuse.
+    upcoming = services.upcoming_instead_of(appointment) if cancelled else None
     options: list[services.Slot] = []
-    if changeable or cancelled:
+    if changeable or (cancelled and upcoming is None):
         try:
             options = services.first_available_slots(
                 appointment.appointment_type, appointment.therapist, limit=RESCHEDULE_CHOICES
@@ -77,6 +82,15 @@ def _page(
             (slot, format_local_datetime(slot.start, clinic, with_zone=False)) for slot in options
         ],
         "error": error,
+        "upcoming": upcoming,
+        "upcoming_url": (
+            reverse("clinic-manage", kwargs={"token": services.make_manage_token(upcoming)})
+            if upcoming
+            else ""
+        ),
+        "upcoming_when": (
+            format_local_datetime(upcoming.start, upcoming.therapist.clinic) if upcoming else ""
+        ),
     }
     return render(request, "clinic/manage.html", context, status=status)
 
@@ -157,7 +171,8 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def book_again(request: HttpRequest, token: str) -> HttpResponse:
     """After a cancellation: book the chosen start (``start``, ISO 8601) with the same therapist,
-    then open the new appointment's own page."""
+    then open the new appointment's own page with "Your new time is booked" (the confirmation
+    email with its .ics goes out from ``services.book_appointment``)."""
     appointment = _appointment(token)
     raw = request.POST.get("start", "")
     try:
@@ -172,6 +187,11 @@ def book_again(request: HttpRequest, token: str) -> HttpResponse:
         return _page(request, token, appointment, error=exc.message, status=409)
     except services.BookingValidationError as exc:
         return _page(request, token, appointment, error=exc.message, status=422)
+    messages.success(
+        request,
+        _("Your new time is booked: %(when)s. We have emailed you the details.")
+        % {"when": format_local_datetime(booked.start, booked.therapist.clinic)},
+    )
     return redirect("clinic-manage", token=services.make_manage_token(booked))
 
 
