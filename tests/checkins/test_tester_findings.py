@@ -189,3 +189,26 @@ def test_escalation_date_is_the_clinics_local_day(client: Client) -> None:
         client.post(person.checkin_url, {**data, "ws_saddle": "on"})
         html = client.get(person.plan_url).content.decode()
     assert "New advice after your check-in on Tuesday, March 3" in html
+
+
+def test_checkin_table_and_history_dates_are_the_clinics_local_day(client: Client) -> None:
+    import time_machine
+
+    from painpath.clinic.models import Clinic
+
+    Clinic.objects.create(
+        name="Coast PT", address="1 Pier", phone="+1 555 0100", time_zone="America/Los_Angeles"
+    )
+    person = make_person()
+    for when in ("2026-03-04 03:00Z", "2026-03-08 03:00Z"):
+        data = {"submission_key": new_secret(), "pain_now": "3", "sessions_done": "1"}
+        with time_machine.travel(when, tick=False):
+            client.post(person.checkin_url, {**data, "pain_during": "3"})
+    with time_machine.travel("2026-03-09 12:00Z", tick=False):
+        html = client.get(person.plan_url).content.decode()
+    table = html[html.index('id="progress-table"') :]
+    assert '<th scope="row">Tuesday, March 3</th>' in table
+    assert '<th scope="row">Saturday, March 7</th>' in table
+    history = html[html.index('id="history"') :]
+    assert "<strong>Saturday, March 7</strong>" in history
+    assert "2026-03-0" not in history and "04 Mar" not in html

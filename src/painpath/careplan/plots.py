@@ -12,7 +12,7 @@ Every chart has a text alternative: :func:`progress_rows` gives the same numbers
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -45,15 +45,25 @@ def _label(at: str) -> str:
         return at[:10]
 
 
-def progress_rows(checkins: Sequence[CheckIn], intake_pain: int | None = None) -> list[ProgressRow]:
-    """The rows the charts draw: the intake ("Start", pain only) then one per check-in."""
+def progress_rows(
+    checkins: Sequence[CheckIn],
+    intake_pain: int | None = None,
+    *,
+    label: Callable[[str], str] | None = None,
+) -> list[ProgressRow]:
+    """The rows the charts draw: the intake ("Start", pain only) then one per check-in.
+
+    ``label(at)`` turns a check-in's ISO 8601 ``at`` into the row's date as the person reads
+    it (the web app passes the clinic's local date); default ``"04 Mar"`` (the day as written).
+    """
+    label = label or _label
     rows = []
     if intake_pain is not None:
         rows.append(ProgressRow("Start", intake_pain, None, None, None, None, None, None))
     for c in checkins:
         rows.append(
             ProgressRow(
-                _label(c.at),
+                label(c.at),
                 c.pain_now,
                 c.pain_during,
                 c.pain_next_morning,
@@ -86,6 +96,18 @@ def _figure() -> tuple[Figure, Axes]:
     return fig, ax
 
 
+def _date_ticks(ax: Axes, x: Sequence[int], labels: Sequence[str]) -> None:
+    # Long dates ("Tuesday, March 3") are slanted so neighbours do not overlap on a phone.
+    long = any(len(text) > 8 for text in labels)
+    ax.set_xticks(
+        list(x),
+        list(labels),
+        fontsize=10,
+        rotation=30 if long else 0,
+        ha="right" if long else "center",
+    )
+
+
 def pain_function_svg(rows: Sequence[ProgressRow]) -> str:
     """Line chart (SVG text): pain now, pain during exercise, next-morning pain and function
     (mean PSFS), all 0-10, one point per row. Missing values leave gaps."""
@@ -105,7 +127,7 @@ def pain_function_svg(rows: Sequence[ProgressRow]) -> str:
     ax.set_ylim(0, 10.3)
     ax.set_yticks([0, 2, 4, 6, 8, 10])
     ax.set_ylabel("0 to 10", fontsize=11)
-    ax.set_xticks(x, [r.label for r in rows], fontsize=10)
+    _date_ticks(ax, x, [r.label for r in rows])
     ax.set_xlim(-0.3, max(len(rows) - 0.7, 0.7))
     ax.set_title("Pain (lower is better) and function (higher is better)", fontsize=11)
     ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False)
@@ -123,7 +145,7 @@ def adherence_svg(rows: Sequence[ProgressRow]) -> str:
     ax.bar(x, done, color="#1565c0", label="Days with exercises done", width=0.4)
     for i, (d, p) in enumerate(zip(done, planned, strict=True)):
         ax.text(i, d + 0.2, f"{d}/{p}", ha="center", fontsize=10)
-    ax.set_xticks(x, [r.label for r in shown], fontsize=10)
+    _date_ticks(ax, x, [r.label for r in shown])
     from matplotlib.ticker import MaxNLocator
 
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # days are whole numbers

@@ -75,6 +75,26 @@ def _charts(rows: tuple[ProgressRow, ...]) -> tuple[str, str | None]:
     return pain, (_data_uri(adherence_svg(rows)) if shown else None)
 
 
+def _local_day(at: str | None, zone: str) -> str:
+    """An ISO 8601 timestamp as the day patients read everywhere (clinic's zone, the clinic
+    app's format: "Tuesday, March 3"); "" when missing or unreadable."""
+    from datetime import datetime
+
+    from painpath.clinic.formatting import format_local_date
+
+    if not at:
+        return ""
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:  # stored check-in times are UTC
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    return format_local_date(moment, zone)
+
+
 @never_cache
 @require_GET
 def plan(request: HttpRequest, token: str) -> HttpResponse:
@@ -84,8 +104,11 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
     current = Plan.from_dict(version.plan)
     checkins = list(CheckIn.objects.filter(record=record).order_by("created_at", "id"))
     intake_pain = record.answers.get("pain_now")
+    zone = services.patient_time_zone()
     rows = progress_rows(
-        [c.to_core() for c in checkins], intake_pain if isinstance(intake_pain, int) else None
+        [c.to_core() for c in checkins],
+        intake_pain if isinstance(intake_pain, int) else None,
+        label=functools.partial(_local_day, zone=zone),
     )
     pain_chart, adherence_chart = _charts(tuple(rows)) if checkins else (None, None)
     exercises = [
@@ -107,7 +130,7 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
         "version": version,
         "exercises": exercises,
         "latest": latest if latest is not None and latest.action != "start" else None,
-        "history": list(reversed(current.history)),
+        "history": [(d, _local_day(d.at, zone)) for d in reversed(current.history)],
         "rows": rows,
         "pain_chart": pain_chart,
         "adherence_chart": adherence_chart,
