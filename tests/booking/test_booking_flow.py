@@ -143,6 +143,29 @@ def test_an_emergency_result_gets_the_red_call_button_and_no_booking_as_next_ste
     assert "triage-urgent" not in details
 
 
+def test_an_emergency_reached_after_the_intake_also_holds_booking(
+    setup: ClinicSetup, make_intake: MakeIntake, settings: Any
+) -> None:
+    from django.contrib.auth.models import User
+
+    from painpath.staff.models import IntakeReview
+
+    settings.PAINPATH_EMERGENCY_NUMBER = "911"
+    record, token = make_intake("routine")
+    IntakeReview.objects.create(
+        intake=record,
+        reviewer=User.objects.create_user("pt"),
+        triage_level="emergency",
+        leading_condition="cauda_equina_syndrome",
+        agrees_with_engine=False,
+    )
+    html = Client().get(f"/r/{token}/book/").content.decode()
+    assert _slot_links(html) == []
+    assert html.count('href="tel:911"') == 1  # the banner's call button, shown once
+    assert "After you have been seen" in html
+    assert _slot_links(Client().get(f"/r/{token}/book/?seen=1").content.decode())
+
+
 def test_an_urgent_result_keeps_the_amber_box_and_booking(
     setup: ClinicSetup, make_intake: MakeIntake
 ) -> None:

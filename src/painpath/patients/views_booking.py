@@ -34,6 +34,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from painpath.checkins.services import current_triage_detail
 from painpath.clinic import services as scheduling
 from painpath.clinic.formatting import tel_href
 from painpath.clinic.ics import build_ics
@@ -220,16 +221,21 @@ def _urgent_advice(record: IntakeRecord) -> str:
 
 
 def _base_context(token: str, record: IntakeRecord) -> dict[str, object]:
-    """What every booking page needs. An emergency result carries the emergency number and
-    its ``tel:`` link (``PAINPATH_EMERGENCY_NUMBER``), for the same call button as the result
-    page: emergency care comes before any physical-therapy booking."""
-    emergency = record.triage_level == "emergency"
+    """What every booking page needs. An emergency (the intake's level, or one reached later
+    at a check-in or by the clinic's review) carries the emergency number and its ``tel:``
+    link (``PAINPATH_EMERGENCY_NUMBER``), for the same call button as the result page:
+    emergency care comes before any physical-therapy booking."""
+    # The level now: a check-in or the clinic's review may have made it an emergency since
+    # the intake (then the check-in banner, ``escalation_banner``, carries the call button
+    # and the red box below is only for an emergency intake, so the call shows once).
+    emergency = current_triage_detail(record).level == "emergency"
     number = emergency_number() if emergency else ""
     return {
         "token": token,
         "result_url": reverse("patients:result", args=[token]),
         "urgent_advice": _urgent_advice(record),
         "emergency": emergency,
+        "emergency_box": record.triage_level == "emergency",
         "call_number": number,
         "call_href": tel_href(number) if number else "",
         "record": record,  # the check-in escalation banner (checkins_tags)
