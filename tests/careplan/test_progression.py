@@ -266,3 +266,16 @@ def test_stopped_exercises_read_as_sentences(plan) -> None:
 
     _, decision = progress(plan, [ci(1, warning_signs={"fever_or_chills": True})], reassess=urgent)
     assert decision.changes == tuple(f"{e.name}: stopped for now" for e in plan.exercises)
+
+
+def test_reported_warning_signs_name_only_the_answers_given() -> None:
+    from painpath.careplan.progression import reported_warning_signs
+
+    one = reported_warning_signs({"bladder_change": True})
+    assert one == [("cauda_equina", "New trouble passing or holding urine.", "emergency")]
+    two = reported_warning_signs({"saddle_numbness": True, "foot_drop": True})
+    assert [text for _, text, _ in two] == [
+        "Numbness around your bottom, genitals or inner thighs.",
+        "A foot that slaps down or catches when you walk.",
+    ]
+    assert reported_warning_signs({"saddle_numbness": False}) == []

@@ -212,3 +212,17 @@ def test_checkin_table_and_history_dates_are_the_clinics_local_day(client: Clien
     history = html[html.index('id="history"') :]
     assert "<strong>Saturday, March 7</strong>" in history
     assert "2026-03-0" not in history and "04 Mar" not in html
+
+
+def test_what_changed_names_only_the_warning_sign_reported(client: Client, patient) -> None:
+    data = {"submission_key": new_secret(), "pain_now": "3", "sessions_done": "1"}
+    client.post(patient.checkin_url, {**data, "ws_saddle": "on"})
+    html = client.get(patient.plan_url).content.decode()
+    changes = html[html.index('id="changes"') :]
+    changes = changes[: changes.index("</section>")]
+    assert "Numbness around your bottom, genitals or inner thighs." in changes
+    for other in ("bowel control", "passing or holding urine", "sexual sensation"):
+        assert other not in changes
+    banner = html[html.index("escalation-banner") :]
+    banner = banner[: banner.index("</section>")]
+    assert "bowel control" not in banner

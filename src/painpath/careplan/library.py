@@ -301,7 +301,17 @@ class WarningSign(BaseModel):
     text: str = Field(min_length=10)
     action: Literal["emergency", "urgent"]
     answers: Mapping[str, bool | str] = Field(default_factory=dict)
+    #: What the person reported, per answer of ``answers`` (a sentence): a check-in names only
+    #: the signs actually reported, not the whole group in ``text``.
+    answer_texts: Mapping[str, str] = Field(default_factory=dict)
     source: str = Field(min_length=5)
+
+    @model_validator(mode="after")
+    def _answer_texts_match(self) -> WarningSign:
+        extra = set(self.answer_texts) - set(self.answers)
+        if extra:
+            raise ValueError(f"answer_texts: not in answers: {', '.join(sorted(extra))}")
+        return self
 
 
 class AdviceFile(BaseModel):

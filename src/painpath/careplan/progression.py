@@ -138,12 +138,17 @@ class CheckIn:
 def reported_warning_signs(
     answers: Mapping[str, Any], library: Library | None = None
 ) -> list[tuple[str, str, TriageLevel]]:
-    """The warning signs ``answers`` report, as ``(id, text, action)`` in library order."""
+    """The warning signs ``answers`` report, as ``(id, text, action)`` in library order.
+
+    ``text`` names only the answers reported (the sign's ``answer_texts``, one sentence each),
+    not every sign of its group; the group ``text`` is used for an answer without its own."""
     lib = library or load_library()
     out: list[tuple[str, str, TriageLevel]] = []
     for sign in lib.warning_signs:
-        if any(answers.get(k) == v for k, v in sign.answers.items()):
-            out.append((sign.id, sign.text, sign.action))
+        matched = [k for k, v in sign.answers.items() if answers.get(k) == v]
+        if matched:
+            texts = list(dict.fromkeys(sign.answer_texts.get(k, sign.text) for k in matched))
+            out.append((sign.id, " ".join(texts), sign.action))
     return out
 
 
