@@ -185,3 +185,21 @@ def test_dose_text_reads_as_plain_language(lib) -> None:
     assert lib.exercises["bird_dog"].dose.text(3) == "3 sets of 6 holds of 10 seconds, once a day"
     assert lib.exercises["prone_lying"].dose.text() == "hold for 2 minutes, 4 times a day"
     assert lib.exercises["graded_walking"].dose.text(2) == "2 bouts of 10 minutes, 5 days a week"
+
+
+def test_every_caution_is_one_whole_sentence(lib) -> None:
+    posture = [c for e in lib.exercises.values() for c in e.cautions if "Posture is" in c]
+    assert posture == [
+        "Posture is about changing position often, not holding one position stiffly."
+    ]
+    for exercise in lib.exercises.values():
+        for caution in exercise.cautions:
+            assert caution[:1].isupper() and caution.endswith((".", "!", "?")), caution
+
+
+def test_a_caution_split_at_its_comma_is_rejected(tmp_path) -> None:
+    data = _copy_data(tmp_path)
+    split = ["Hold behind the thigh", "not on the knee."]
+    _edit_exercises(data, lambda d: d["exercises"][0].update({"cautions": split}))
+    with pytest.raises(LibraryError, match="not a whole sentence"):
+        load_library_from(data)

@@ -269,6 +269,14 @@ class Exercise(BaseModel):
                 raise ValueError(f"targets: unknown condition id {t!r}")
             if not 1 <= priority <= 3:
                 raise ValueError(f"targets: {t}: priority must be 1, 2 or 3")
+        # Each caution is one whole sentence: an unquoted YAML flow list ("[a, b]") splits a
+        # sentence at its commas into fragments shown as separate "Take care:" lines.
+        for caution in self.cautions:
+            if not (caution[:1].isupper() and caution.rstrip().endswith((".", "!", "?"))):
+                raise ValueError(
+                    f"cautions: {caution!r} is not a whole sentence (quote a caution that "
+                    "contains a comma)"
+                )
         return self
 
 
