@@ -226,3 +226,17 @@ def test_what_changed_names_only_the_warning_sign_reported(client: Client, patie
     banner = html[html.index("escalation-banner") :]
     banner = banner[: banner.index("</section>")]
     assert "bowel control" not in banner
+
+
+def test_emergency_plan_page_puts_the_advice_before_the_no_checkin_notice(client: Client) -> None:
+    from checkins.conftest import ANSWERS
+
+    person = make_person({**ANSWERS, "bowel_incontinence": True})
+    response = client.get(person.checkin_url, follow=True)
+    html = response.content.decode()
+    notice = html.index("There are no exercise check-ins until a doctor has seen you.")
+    assert html.index("<h1>Get checked first</h1>") < notice
+    assert html.index("triage-emergency") < notice
+    assert html.index('class="button emergency-call"') < notice
+    # Shown once: a reload is just the plan.
+    assert "There are no exercise check-ins" not in client.get(person.plan_url).content.decode()

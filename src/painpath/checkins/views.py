@@ -38,6 +38,9 @@ DEFAULT_CHECKIN_RATE = "30/h"
 #: without them (shown once on the plan page, after the advice).
 UNSAVED_SESSION_KEY = "painpath.checkins.unsaved"
 
+#: Session key: the person opened the check-in while a doctor must see them first.
+NO_CHECKIN_SESSION_KEY = "painpath.checkins.no_checkin"
+
 
 def _rate_limited(request: HttpRequest) -> bool:
     return is_ratelimited(
@@ -138,6 +141,7 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
         "call_number": emergency_number(),
         "call_href": tel_href(emergency_number()),
         "unsaved": request.session.pop(UNSAVED_SESSION_KEY, None) or [],
+        "no_checkin_notice": bool(request.session.pop(NO_CHECKIN_SESSION_KEY, False)),
         "checkin_url": reverse("checkins:checkin", args=[token]),
         "pdf_url": reverse("checkins:plan_pdf", args=[token]),
         "result_url": reverse("patients:result", args=[token]),
@@ -177,7 +181,8 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET" and not _checkins_offered(record):
         # Emergency/urgent: a check-in about exercises is not the next step; seeing a doctor
         # is. A form opened earlier can still be sent (POST): nothing typed is lost.
-        messages.info(request, _("There are no exercise check-ins until a doctor has seen you."))
+        # Shown on the plan page AFTER the advice (a flash message would sit above it).
+        request.session[NO_CHECKIN_SESSION_KEY] = True
         return redirect("checkins:plan", token=token)
     if request.method == "POST":
         form = CheckInForm(request.POST, period_days=days)
