@@ -20,7 +20,10 @@ def _check_in(page: Any, *, now: str, during: str, morning: str, days_done: str 
     page.fill("#id_pain_now", now)
     page.fill("#id_pain_during", during)
     page.fill("#id_pain_next_morning", morning)
-    page.fill("#id_sessions_done", days_done)
+    if page.locator("input#id_sessions_done").count():  # "on how many of the last N days"
+        page.fill("#id_sessions_done", days_done)
+    else:  # one day: "did you do your exercises today?" yes/no
+        page.get_by_role("radio", name="Yes" if int(days_done) else "No").check()
     page.fill("#id_psfs_activity_1", "Sitting through a film")
     page.fill("#id_psfs_score_1", "6")
     page.select_option("#id_global_change", "2")
@@ -81,7 +84,11 @@ def test_checkins_change_the_plan_and_the_chart(
     assert page.locator("#progress-table tbody tr").count() == 4
     # The check-in table fits the phone: nothing cut off at the right, caption not clipped.
     fits = page.locator(".table-scroll").evaluate("el => el.scrollWidth <= el.clientWidth + 1")
-    assert fits, "the check-in table is wider than a 390 px phone"
+    widths = page.locator(".table-scroll").evaluate(
+        "el => [el.scrollWidth, el.clientWidth, ...[...el.querySelectorAll('tr:last-child > *')]"
+        ".map(c => c.getBoundingClientRect().width)]"
+    )
+    assert fits, f"the check-in table is wider than a 390 px phone: {widths}"
     caption = page.locator("#progress-caption")
     assert caption.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
     assert page.get_by_role("columnheader", name="Exercise days").is_visible()
@@ -116,8 +123,7 @@ def test_a_warning_sign_at_a_checkin_shows_the_banner_on_plan_and_result(
     page.goto(f"/r/{token}/plan")
     page.get_by_role("link", name="Check in").click()
     page.wait_for_url(re.compile(r"/checkin$"))
-    page.fill("#id_pain_now", "6")
-    page.fill("#id_sessions_done", "1")
+    # Only the warning sign, every other answer left empty: still saved and escalated.
     page.get_by_label("Numbness around your bottom, genitals or inner thighs").check()
     page.get_by_role("button", name="Save my check-in").click()
     page.wait_for_url(re.compile(r"/plan#changes$"))
@@ -125,6 +131,9 @@ def test_a_warning_sign_at_a_checkin_shows_the_banner_on_plan_and_result(
     banner = page.locator("#escalation")
     assert banner.is_visible()
     assert "Get emergency help now" in banner.inner_text()
+    call = banner.locator("a.emergency-call")
+    assert call.is_visible() and (call.get_attribute("href") or "").startswith("tel:")
+    assert "were not saved" in page.locator("#unsaved").inner_text()
     assert page.get_by_role("link", name="Check in").count() == 0
     screenshot(page, "escalated-plan-390px")
     axe_check(page, "escalated-plan")
@@ -133,6 +142,9 @@ def test_a_warning_sign_at_a_checkin_shows_the_banner_on_plan_and_result(
     banner = page.locator("#escalation")
     assert banner.is_visible()
     top = banner.evaluate("el => el.getBoundingClientRect().top")
-    assert top < page.locator("#triage").evaluate("el => el.getBoundingClientRect().top")
+    earlier = page.locator("#earlier-advice")
+    assert top < earlier.evaluate("el => el.getBoundingClientRect().top")
+    assert not page.locator("#triage").is_visible(), "the replaced advice is collapsed"
+    assert page.locator("#book").count() == 0
     screenshot(page, "escalated-result-390px")
     axe_check(page, "escalated-result")
