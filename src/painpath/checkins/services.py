@@ -101,8 +101,9 @@ def submit_checkin(
     """Store a check-in and the plan version it produces, in ONE transaction.
 
     ``values``: the :data:`CHECKIN_FIELDS` (validated by the form; ``psfs`` as
-    ``[{"activity", "score"}]``). ``sessions_planned`` is the :func:`period_days`. Idempotent
-    on ``submission_key``: a repeat returns the first result with ``created=False``. Raises
+    ``[{"activity", "score"}]``; with a warning sign, an invalid or missing answer is ``None``).
+    ``sessions_planned`` is the :func:`period_days`. Idempotent on ``submission_key``: a
+    repeat returns the first result with ``created=False``. Raises
     :class:`CheckInRejected` when the key belongs to another intake. ``reassess`` re-runs
     triage on new warning signs (default: the engine).
     """
