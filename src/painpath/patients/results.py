@@ -47,6 +47,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+# Re-exported: one tel: helper serves every page.
+from painpath.clinic.formatting import tel_href as tel_href
+
 #: Band cut-offs on the engine's probability (0..1), most certain first.
 BAND_LIKELY = 0.40
 BAND_POSSIBLE = 0.15
@@ -88,12 +91,6 @@ def one_in(probability: float) -> str:
 def emergency_number() -> str:
     """The emergency number to call from the result page (``PAINPATH_EMERGENCY_NUMBER``)."""
     return str(getattr(settings, "PAINPATH_EMERGENCY_NUMBER", "911") or "911")
-
-
-def tel_href(number: str) -> str:
-    """A ``tel:`` link for a phone number as written ("+1 555 0100" -> "tel:+15550100")."""
-    digits = re.sub(r"[^0-9+]", "", number)
-    return "tel:" + (digits[:1] + digits[1:].replace("+", ""))
 
 
 @dataclass(frozen=True)
