@@ -114,14 +114,30 @@ def _choose(hits: list[CompiledFinding]) -> list[CompiledFinding]:
     return chosen
 
 
+#: (finding, answer value) -> its Evidence. Evidence is immutable and the answer domains are
+#: small (ages, day counts, codes), so building each once saves much of the cost of ranking.
+#: Keyed by id() for speed; each entry keeps its finding alive, so an id is never reused while
+#: its entry exists. The bound only guards against a pathological stream of distinct values.
+_EVIDENCE_CACHE: dict[tuple[int, type, Any], tuple[CompiledFinding, Evidence]] = {}
+_EVIDENCE_CACHE_MAX = 100_000
+
+
 def _evidence(f: CompiledFinding, answers: Mapping[str, Any]) -> Evidence:
     if not f.needs_value:
         return f.evidence
     value = answers.get(f.link_id)
     if not isinstance(value, bool | int | str):
         return f.evidence
-    e = f.evidence
-    return Evidence(e.link_id, e.code, e.effect, e.likelihood_ratio, e.text, e.source, value)
+    # type(value) in the key: True == 1 for a dict, but they are different answers.
+    key = (id(f), type(value), value)
+    cached = _EVIDENCE_CACHE.get(key)
+    if cached is None:
+        if len(_EVIDENCE_CACHE) >= _EVIDENCE_CACHE_MAX:
+            _EVIDENCE_CACHE.clear()
+        e = f.evidence
+        made = Evidence(e.link_id, e.code, e.effect, e.likelihood_ratio, e.text, e.source, value)
+        cached = _EVIDENCE_CACHE[key] = (f, made)
+    return cached[1]
 
 
 def rank(
