@@ -18,16 +18,24 @@ Encoding of the HTML form (one field name per linkId):
 * ``multi``: check boxes with the option codes. Nothing ticked means unknown, never "none": a
   person says "none of these" by ticking the "none" option. Items without a "none" option in
   the questionnaire get one from the form (``NONE_CODE``), turned into ``[]`` here.
+* Height and weight (``height_cm``, ``weight_kg``; see :data:`US_UNITS`) may also be given in
+  feet + inches or pounds: a radio ``<linkId>__unit`` picks the unit and the boxes
+  ``<linkId>__ft``/``__in``/``__lb`` carry the numbers. They are converted here to whole
+  centimetres/kilograms (half up), so the stored answer is in the spec's unit; a range error
+  is worded in the unit the person used. When only the other unit's boxes are filled, those
+  are read (a typed answer is never dropped because the radio was left as it was).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from painpath.engine.questionnaire import Item, Step
 
@@ -38,6 +46,134 @@ YES, NO, UNSURE = "yes", "no", "unsure"
 
 #: The item whose minimum is the youngest age PainPath is for.
 AGE_ITEM = "age"
+
+
+@dataclass(frozen=True)
+class UsUnit:
+    """The US-customary alternative for one metric integer item.
+
+    ``code``: the value of the unit radio for this alternative (the metric one is the item's
+    ``unit``); ``boxes``: (suffix of the form field, factor to the metric unit, label), the
+    boxes added together; ``noun``: what is measured, for error messages.
+    """
+
+    code: str
+    label: str
+    noun: str
+    boxes: tuple[tuple[str, Decimal, str], ...]
+
+    def field(self, link_id: str, suffix: str) -> str:
+        """The form field name of one box (``height_cm__ft``)."""
+        return f"{link_id}__{suffix}"
+
+
+#: Exact definitions: 1 in = 2.54 cm, 1 ft = 12 in, 1 lb = 0.45359237 kg (NIST SP 811, B.8).
+_INCH_CM = Decimal("2.54")
+US_UNITS: dict[str, UsUnit] = {
+    "height_cm": UsUnit(
+        "ft_in",
+        gettext_noop("feet and inches"),
+        gettext_noop("height"),
+        (("ft", 12 * _INCH_CM, "ft"), ("in", _INCH_CM, "in")),
+    ),
+    "weight_kg": UsUnit(
+        "lb", gettext_noop("pounds"), gettext_noop("weight"), (("lb", Decimal("0.45359237"), "lb"),)
+    ),
+}
+
+
+def unit_field(link_id: str) -> str:
+    """The name of the unit radio of an item in :data:`US_UNITS`."""
+    return f"{link_id}__unit"
+
+
+def _to_metric(amount: Decimal) -> int:
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _us_bounds(item: Item, us: UsUnit) -> tuple[int, int]:
+    """The smallest and largest whole amounts of the last (smallest) US box whose conversion
+    lies within the item's metric range."""
+    assert item.min is not None and item.max is not None
+    factor = us.boxes[-1][1]
+    low = int(item.min / factor) - 1
+    while _to_metric(low * factor) < item.min:
+        low += 1
+    high = int(item.max / factor) + 1
+    while _to_metric(high * factor) > item.max:
+        high -= 1
+    return low, high
+
+
+def _us_amount_text(us: UsUnit, amount: int) -> str:
+    """``amount`` of the smallest box spelt with every box: ``"3 ft 4 in"``, ``"55 lb"``."""
+    smallest = us.boxes[-1][1]
+    parts: list[str] = []
+    for _suffix, factor, label in us.boxes:
+        ratio = int(factor / smallest)  # 12 inches to the foot
+        parts.append(f"{amount // ratio} {label}")
+        amount %= ratio
+    return " ".join(parts)
+
+
+def _convert_us(item: Item, us: UsUnit, texts: list[str]) -> int:
+    """Whole metric units for the US boxes' ``texts`` (one per box, "" = blank = 0)."""
+    assert item.min is not None and item.max is not None
+    low, high = _us_bounds(item, us)
+    bounds = {
+        "noun": _(us.noun),
+        "low": _us_amount_text(us, low),
+        "high": _us_amount_text(us, high),
+    }
+    total = Decimal(0)
+    for (_suffix, factor, _label), text in zip(us.boxes, texts, strict=True):
+        if text == "":
+            continue
+        if not (text.isascii() and text.isdigit()):
+            raise ValueError(
+                _(
+                    "Please enter the %(noun)s in whole numbers (digits only), "
+                    "from %(low)s to %(high)s."
+                )
+                % bounds
+            )
+        total += int(text) * factor
+    number = _to_metric(total)
+    if not item.min <= number <= item.max:
+        raise ValueError(_("Please enter a %(noun)s from %(low)s to %(high)s.") % bounds)
+    return number
+
+
+def _read_us(item: Item, data: QueryDict, form: StepForm) -> list[str] | None:
+    """The metric form strings for ``item`` when the person used US units, else None.
+
+    Keeps the US boxes and the radio in ``form.raw`` to show them again; a US error goes to
+    ``form.errors`` (the caller then skips the item).
+    """
+    us = US_UNITS.get(item.link_id)
+    if us is None:
+        return None
+    choice = [v.strip() for v in data.getlist(unit_field(item.link_id))]
+    form.raw[unit_field(item.link_id)] = choice
+    boxes: list[list[str]] = []
+    for suffix, _factor, _label in us.boxes:
+        values = [v.strip() for v in data.getlist(us.field(item.link_id, suffix))]
+        form.raw[us.field(item.link_id, suffix)] = values
+        boxes.append(values)
+    metric_given = any(v.strip() for v in data.getlist(item.link_id))
+    us_given = any(v for values in boxes for v in values)
+    # The radio decides only when both units were typed; otherwise the filled boxes do.
+    if not us_given or (metric_given and choice != [us.code]):
+        return None
+    if any(len([v for v in values if v]) > 1 for values in boxes):
+        form.errors[item.link_id] = _("Please give only one answer.")
+        return None
+    texts = [next((v for v in values if v), "") for values in boxes]
+    try:
+        return [str(_convert_us(item, us, texts))]
+    except ValueError as exc:
+        form.errors[item.link_id] = str(exc)
+        return None
 
 
 class _TooYoung(ValueError):
@@ -85,6 +221,11 @@ def read_step(step: Step, data: QueryDict, items: list[Item] | None = None) -> S
     for item in items if items is not None else list(step.items):
         values = [v.strip() for v in data.getlist(item.link_id)]
         form.raw[item.link_id] = values
+        converted = _read_us(item, data, form)
+        if item.link_id in form.errors:
+            continue
+        if converted is not None:
+            values = converted
         try:
             value = _convert(item, values)
         except _TooYoung:

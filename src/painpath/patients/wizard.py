@@ -22,7 +22,16 @@ from django.utils.translation import gettext as _
 from painpath.engine.intake import visible_items
 from painpath.engine.questionnaire import Item, Step, load_questionnaire
 from painpath.patients import bodymap
-from painpath.patients.forms import NO, NONE_CODE, UNSURE, YES, adds_none_option, initial_for
+from painpath.patients.forms import (
+    NO,
+    NONE_CODE,
+    UNSURE,
+    US_UNITS,
+    YES,
+    adds_none_option,
+    initial_for,
+    unit_field,
+)
 
 
 def steps() -> tuple[Step, ...]:
@@ -75,6 +84,15 @@ class OptionView:
 
 
 @dataclass
+class UnitBox:
+    """One box of a US-customary alternative (``height_cm__ft``, labelled "ft")."""
+
+    name: str
+    label: str
+    value: str
+
+
+@dataclass
 class QuestionView:
     """Everything a template needs to render one question (plain data, no logic)."""
 
@@ -94,6 +112,9 @@ class QuestionView:
     shapes: list[dict[str, Any]] = field(default_factory=list)
     figures: tuple[bodymap.Figure, ...] = ()
     viewbox: str = bodymap.VIEWBOX
+    #: Height/weight: the unit radio (metric first) and the US boxes; empty for other items.
+    unit_choice: list[OptionView] = field(default_factory=list)
+    unit_boxes: list[UnitBox] = field(default_factory=list)
 
 
 def _condition_text(item: Item) -> str:
@@ -182,6 +203,24 @@ def question_views(
             options=options,
             error=(errors or {}).get(item.link_id),
         )
+        us = US_UNITS.get(item.link_id)
+        if us is not None and item.unit:
+            given = raw or {}
+            radio = unit_field(item.link_id)
+            chosen = given.get(radio) or [item.unit]
+            metric = {"cm": _("centimetres"), "kg": _("kilograms")}.get(item.unit, item.unit)
+            view.unit_choice = [
+                OptionView(code, label, f"{radio}-{code}", code in chosen)
+                for code, label in ((item.unit, metric), (us.code, _(us.label)))
+            ]
+            view.unit_boxes = [
+                UnitBox(
+                    us.field(item.link_id, suffix),
+                    label,
+                    next(iter(given.get(us.field(item.link_id, suffix), [])), ""),
+                )
+                for suffix, _factor, label in us.boxes
+            ]
         cond = item.show_when
         if cond is not None and cond.item in own:
             view.show_when_json = json.dumps(cond.model_dump(), separators=(",", ":"))
