@@ -9,7 +9,7 @@ import pytest
 from careplan.helpers import make_assessment
 from painpath.careplan.library import load_library
 from painpath.careplan.plan import Plan, build_plan
-from painpath.careplan.progression import CheckIn, CheckInError, progress
+from painpath.careplan.progression import CheckIn, CheckInError, format_day, progress
 from painpath.engine import assess
 
 ANSWERS = {"age": 40, "pain_now": 4, "duration_days": 60, "pain_locations": ["low_back_center"]}
@@ -214,7 +214,7 @@ def test_good_checkins_minutes_apart_do_not_step_up(plan) -> None:
     assert d2.action == "hold"
     assert sets(held) == sets(plan)
     assert f"at least {GAP} days apart" in d2.reason
-    assert "on 5 March or later" in d2.reason
+    assert "on Thursday, March 5 or later" in d2.reason
     # Still too close one day short of the gap; counted once the gap has passed.
     near = ci(3, at=f"2026-03-{1 + GAP:02d}T23:59:00+00:00")
     held, d3 = progress(held, [first, second, near])
@@ -223,6 +223,41 @@ def test_good_checkins_minutes_apart_do_not_step_up(plan) -> None:
     _, d4 = progress(held, [first, second, near, far])
     assert d4.action == "step_up"
     assert GAP >= 2, "the rule needs a real interval"
+
+
+def test_the_next_checkin_day_reads_like_the_other_plan_dates(plan) -> None:
+    # Issue: "on 5 March or later" among dates written "Wednesday, March 4".
+    first = ci(1, at="2026-12-30T09:00:00+00:00")
+    second = ci(2, at="2026-12-30T09:05:00+00:00")
+    held, _ = progress(plan, [first])
+    _, d2 = progress(held, [first, second])
+    after = datetime.fromisoformat(second.at).date() + timedelta(days=GAP)
+    assert after.year == 2027, "the example must cross a new year"
+    assert f"on {format_day(after, this_year=2026)} or later" in d2.reason
+    assert format_day(after, this_year=2026).endswith(f"January {after.day}, 2027")
+    # An adapter's own (localised) wording is used as given, for the rule's day.
+    seen: list[object] = []
+
+    def label(day: object) -> str:
+        seen.append(day)
+        return "le 2 janvier"
+
+    _, d3 = progress(held, [first, second], day_label=label)
+    assert seen == [after]
+    assert "on le 2 janvier or later" in d3.reason
+
+
+@pytest.mark.parametrize(
+    ("day", "this_year", "text"),
+    [
+        ("2026-03-05", None, "Thursday, March 5"),
+        ("2026-03-05", 2026, "Thursday, March 5"),
+        ("2027-01-01", 2026, "Friday, January 1, 2027"),
+        ("2026-11-30", None, "Monday, November 30"),
+    ],
+)
+def test_format_day(day: str, this_year: int | None, text: str) -> None:
+    assert format_day(datetime.fromisoformat(day).date(), this_year=this_year) == text
 
 
 def test_a_bad_checkin_between_breaks_the_streak_even_when_the_gap_is_met(plan) -> None:

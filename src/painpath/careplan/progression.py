@@ -20,6 +20,7 @@ The rule (numbers and sources in ``data/progression.yaml``; Thomee 1997, Silbern
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -165,13 +166,17 @@ def progress(
     *,
     reassess: Reassess | None = None,
     library: Library | None = None,
+    day_label: Callable[[date], str] | None = None,
 ) -> tuple[Plan, Decision]:
     """Apply the latest of ``checkins`` (oldest first) to ``plan``.
 
     Returns ``(new_plan, decision)``; ``new_plan.history`` ends with ``decision``. A check-in
     already in the history returns the plan unchanged with its earlier decision (idempotent).
     ``reassess(answers) -> Assessment`` re-runs triage when warning signs are reported (default:
-    ``painpath.engine.assess``). Raises ``ValueError`` when ``checkins`` is empty.
+    ``painpath.engine.assess``). ``day_label(day) -> str`` words a calendar day in the plan's
+    notes, so an adapter can pass its own localised format (default :func:`format_day`,
+    ``"Thursday, March 5"``); the day given is the one the spacing rule counts by (the UTC day of
+    the check-ins, see :attr:`CheckIn.day`). Raises ``ValueError`` when ``checkins`` is empty.
     """
     if not checkins:
         raise ValueError("checkins: at least one check-in is needed")
@@ -254,7 +259,7 @@ def progress(
     if streak < needed:
         more = needed - streak
         after = latest.day + timedelta(days=gap)
-        when = f"{after.day} {after:%B}"
+        when = (day_label or functools.partial(format_day, this_year=latest.day.year))(after)
         return decide(
             "hold",
             f"Pain stayed within limits ({latest.pain_during}/10 during, back to "
@@ -283,6 +288,37 @@ def progress(
         replace(plan, exercises=new_exercises, exercise_note=_progressed_note(plan, "step_up")),
         changes,
     )
+
+
+def format_day(day: date, *, this_year: int | None = None) -> str:
+    """``day`` the way the rest of the plan words dates: ``"Thursday, March 5"``, with the year
+    (``"Friday, January 1, 2027"``) when ``this_year`` is given and differs from ``day``'s.
+
+    English, like every other sentence of the core; it matches the clinic app's English date
+    format (``painpath.clinic.formatting.format_local_date``) without importing Django.
+    """
+    text = f"{_WEEKDAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
+    if this_year is not None and day.year != this_year:
+        text += f", {day.year}"
+    return text
+
+
+# Spelt out rather than strftime("%A"), which follows the process's C locale.
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _baseline(plan: Plan, checkins: Sequence[CheckIn], i: int) -> int | None:
