@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("PAINPATH_DATA_DIR", tempfile.mkdtemp(prefix="painpath-test-"))
 
@@ -16,3 +17,26 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_ROOT.parent / "shared"
 CASES_DIR = SHARED_DIR / "cases"
 SPEC_DIR = SHARED_DIR / "spec"
+
+#: A recent, improving, simple back strain with every warning-sign question answered "no".
+CLEAR_RECENT_STRAIN: dict[str, Any] = {
+    "age": 35,
+    "sex": "male",
+    "duration_days": 3,
+    "onset": "sudden",
+    "onset_trigger": ["lifting"],
+    "course": "improving",
+    "pain_locations": ["low_back_center"],
+    "numbness_tingling_locations": [],
+    "leg_weakness": "none",
+    "foot_drop": False,
+    "history_cancer": False,
+    "unexplained_weight_loss": False,
+    "fever_or_chills": False,
+    "saddle_numbness": False,
+    "bladder_change": False,
+    "bowel_incontinence": False,
+    "sexual_dysfunction_new": False,
+    "unable_to_bear_weight": False,
+    "abdominal_pain_or_pulsing": False,
+}

@@ -11,28 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from conftest import CLEAR_RECENT_STRAIN
 from painpath.engine.engine import assess
 
+#: The same recent lifting strain, with the fracture risk factors also answered "no".
 YOUNG_LIFTING: dict[str, Any] = {
-    "age": 35,
-    "sex": "male",
-    "duration_days": 3,
-    "onset": "sudden",
-    "onset_trigger": ["lifting"],
-    "course": "improving",
-    "pain_locations": ["low_back_center"],
-    "numbness_tingling_locations": [],
-    "leg_weakness": "none",
-    "foot_drop": False,
-    "history_cancer": False,
-    "unexplained_weight_loss": False,
-    "fever_or_chills": False,
-    "saddle_numbness": False,
-    "bladder_change": False,
-    "bowel_incontinence": False,
-    "sexual_dysfunction_new": False,
-    "unable_to_bear_weight": False,
-    "abdominal_pain_or_pulsing": False,
+    **CLEAR_RECENT_STRAIN,
     "osteoporosis": False,
     "long_term_steroids": False,
 }

@@ -6,31 +6,9 @@ from typing import Any
 
 import pytest
 
+from conftest import CLEAR_RECENT_STRAIN as CLEAR
 from painpath.engine.engine import assess
 from painpath.engine.knowledge import Expr, compile_expr, load_knowledge
-
-#: A recent, improving, simple back strain with every warning-sign question answered "no".
-CLEAR: dict[str, Any] = {
-    "age": 35,
-    "sex": "male",
-    "duration_days": 3,
-    "onset": "sudden",
-    "onset_trigger": ["lifting"],
-    "course": "improving",
-    "pain_locations": ["low_back_center"],
-    "numbness_tingling_locations": [],
-    "leg_weakness": "none",
-    "foot_drop": False,
-    "history_cancer": False,
-    "unexplained_weight_loss": False,
-    "fever_or_chills": False,
-    "saddle_numbness": False,
-    "bladder_change": False,
-    "bowel_incontinence": False,
-    "sexual_dysfunction_new": False,
-    "unable_to_bear_weight": False,
-    "abdominal_pain_or_pulsing": False,
-}
 
 
 def level(answers: dict[str, Any]) -> str:
