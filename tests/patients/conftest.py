@@ -137,14 +137,6 @@ class Wizard:
         return self.client.post("/start/review/", {"submission_key": key, "email": email})
 
 
-@pytest.fixture(autouse=True)
-def _empty_page_cache() -> None:
-    """Each test starts with no cached result pages (tests reuse fixed submission keys)."""
-    from painpath.patients.pagecache import result_pages
-
-    result_pages.clear()
-
-
 @pytest.fixture
 def wizard(client: Client, db: None) -> Wizard:
     return Wizard(client)

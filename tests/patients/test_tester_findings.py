@@ -289,13 +289,10 @@ def test_the_check_page_does_not_list_hidden_questions(wizard: Wizard) -> None:
 def test_a_first_visit_of_a_result_is_one_query_without_engine_or_yaml(
     wizard: Wizard, django_assert_num_queries: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from painpath.patients.pagecache import result_pages
-
     wizard.start()
     wizard.answer_all(ROUTINE_ANSWERS)
     location = str(wizard.submit()["Location"])
     wizard.client.get(location)  # templates and knowledge base loaded once per process
-    result_pages.clear()
 
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the result page must not redo this per request")

@@ -17,7 +17,6 @@ from painpath.engine.intake import drop_hidden_answers, validate_answers
 from painpath.engine.questionnaire import Item, load_questionnaire
 from painpath.patients.forms import adds_none_option
 from painpath.patients.models import IntakeRecord
-from painpath.patients.pagecache import result_pages
 
 from .conftest import form_data
 
@@ -92,7 +91,6 @@ def _run(client: Client, answers: dict[str, Any]) -> str:
 def test_the_wizard_stores_the_visible_answers_and_never_under_triages(
     answers: dict[str, Any],
 ) -> None:
-    result_pages.clear()
     IntakeRecord.objects.all().delete()
     client = Client()
     location = _run(client, answers)

@@ -153,10 +153,6 @@ def submit_checkin(
     if urgency_rank(after) < urgency_rank(before):
         # After the commit: the clinic is told only about an escalation that was stored.
         transaction.on_commit(lambda: notify_clinic_of_escalation(record, after))
-    # The cached result page must show the banner at once (in this process; see README).
-    from painpath.patients.pagecache import result_pages
-
-    result_pages.evict(record.token_hash)
     return CheckInResult(checkin, new_version, True)
 
 

@@ -39,8 +39,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -48,7 +48,6 @@ from painpath.engine.intake import IntakeError
 from painpath.patients import services, tokens, wizard
 from painpath.patients.forms import StepForm, read_step, too_young
 from painpath.patients.models import DRAFT_LIFETIME, IntakeDraft
-from painpath.patients.pagecache import result_pages
 from painpath.patients.results import result_view, triage_view
 
 DRAFT_COOKIE = "painpath_draft"
@@ -426,25 +425,13 @@ def review(request: HttpRequest) -> HttpResponse:
 def result(request: HttpRequest, token: str) -> HttpResponse:
     """The private result page. 404 for any token that is not an intake's.
 
-    Rendered pages are cached in memory per intake (``painpath.patients.pagecache``): a stored
-    result never changes, and writes to rows linked to it evict its pages. The page has no form
-    (so no CSRF token) and nothing per visit except flash messages, which bypass the cache.
+    Rendered afresh on every visit, never cached on the server: the advice on it can change at
+    any moment (a check-in's warning sign or a therapist's review escalates it), and with several
+    server processes a cached copy in one of them could show the old, calmer advice. A first
+    visit costs one query and no engine run (README, "Patient web app", benchmark).
     """
     if not tokens.looks_like_token(token):
         raise Http404("no such result")
-    links = (
-        # The address this page was opened at (the email uses PAINPATH_BASE_URL instead, as
-        # a Host header cannot be trusted when nobody is looking at the page).
-        request.build_absolute_uri(request.path),
-        _first_url(BOOKING_URL_NAMES, token) or f"/r/{token}/book/",
-        _first_url(PLAN_URL_NAMES, token),
-    )
-    cacheable = len(messages.get_messages(request)) == 0  # len() does not consume them
-    key = (tokens.digest(token), get_language(), *links)
-    if cacheable:
-        page = result_pages.get(key)
-        if page is not None:
-            return HttpResponse(page)
     try:
         record = services.record_for_result_page(token)
     except services.RecordNotFound:
@@ -452,14 +439,13 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "record": record,
         "view": result_view(record.assessment),
-        "private_link": links[0],
-        "booking_url": links[1],
-        "plan_url": links[2],
+        # The address this page was opened at (the email uses PAINPATH_BASE_URL instead, as a
+        # Host header cannot be trusted when nobody is looking at the page).
+        "private_link": request.build_absolute_uri(request.path),
+        "booking_url": _first_url(BOOKING_URL_NAMES, token) or f"/r/{token}/book/",
+        "plan_url": _first_url(PLAN_URL_NAMES, token),
     }
-    response = render(request, "patients/result.html", context)
-    if cacheable:
-        result_pages.put(key, response.content, tag=record.pk)
-    return response
+    return render(request, "patients/result.html", context)
 
 
 @require_safe
