@@ -20,7 +20,7 @@ from painpath.engine.engine import assess
 from painpath.engine.ranking import P_MIN
 
 INFECTION_PRIOR = 0.0002  # likelihoods.yaml, one prior for all ages
-MALIGNANCY_PRIOR_50_PLUS = 0.006
+MALIGNANCY_PRIOR_50_PLUS = 0.0105
 FEVER_RULE_POST_TEST = 0.1  # red_flags.yaml fever_back_pain
 
 
