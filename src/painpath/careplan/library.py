@@ -212,32 +212,57 @@ class Dose(BaseModel):
 
     def text(self, sets: int | None = None) -> str:
         """Plain-language dose for ``sets`` sets (default: the starting sets)."""
-        n = self.sets if sets is None else sets
-        if self.minutes is not None:
-            bouts = "1 bout" if n == 1 else f"{n} bouts"
-            what = f"{bouts} of {self.minutes} minutes"
-        else:
-            set_word = "1 set" if n == 1 else f"{n} sets"
-            reps = int(self.reps or 1)
-            if self.hold_seconds is not None:
-                secs = self.hold_seconds
-                length = (
-                    f"{secs // 60} minute{'s' if secs >= 120 else ''}"
-                    if secs % 60 == 0
-                    else f"{secs} seconds"
-                )
-                if reps == 1:
-                    # One long hold a set (e.g. lying face down): count the holds instead.
-                    what = f"hold for {length}" if n == 1 else f"{n} holds of {length}"
-                else:
-                    what = f"{set_word} of {reps} holds of {length}"
+        return describe_dose(
+            self.sets if sets is None else sets,
+            reps=self.reps,
+            hold_seconds=self.hold_seconds,
+            minutes=self.minutes,
+            per_day=self.per_day,
+            per_week=self.per_week,
+        )
+
+
+def describe_dose(
+    sets: int,
+    *,
+    reps: int | None,
+    hold_seconds: int | None,
+    minutes: int | None,
+    per_day: int | None,
+    per_week: int | None,
+) -> str:
+    """A dose in plain words, e.g. ``"2 sets of 10 repetitions, once a day"``.
+
+    ``sets``: sets (or bouts of ``minutes``); each set is ``reps`` repetitions, each held
+    ``hold_seconds`` seconds when given; done ``per_day`` times a day or ``per_week`` days a
+    week (the shape :class:`Dose` validates; a therapist's edit keeps it).
+    """
+    n = sets
+    if minutes is not None:
+        bouts = "1 bout" if n == 1 else f"{n} bouts"
+        what = f"{bouts} of {minutes} minutes"
+    else:
+        set_word = "1 set" if n == 1 else f"{n} sets"
+        reps = int(reps or 1)
+        if hold_seconds is not None:
+            secs = hold_seconds
+            length = (
+                f"{secs // 60} minute{'s' if secs >= 120 else ''}"
+                if secs % 60 == 0
+                else f"{secs} seconds"
+            )
+            if reps == 1:
+                # One long hold a set (e.g. lying face down): count the holds instead.
+                what = f"hold for {length}" if n == 1 else f"{n} holds of {length}"
             else:
-                what = f"{set_word} of {reps} repetitions"
-        if self.per_day is not None:
-            often = "once a day" if self.per_day == 1 else f"{self.per_day} times a day"
+                what = f"{set_word} of {reps} holds of {length}"
         else:
-            often = "every day" if self.per_week == 7 else f"{self.per_week} days a week"
-        return f"{what}, {often}"
+            what = f"{set_word} of {reps} repetitions"
+    if per_day is not None:
+        often = "once a day" if per_day == 1 else f"{per_day} times a day"
+    else:
+        often = "every day" if per_week == 7 else f"{per_week} days a week"
+    return f"{what}, {often}"
 
 
 class Exercise(BaseModel):

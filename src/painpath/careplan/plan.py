@@ -20,11 +20,12 @@ from painpath.careplan.library import (
     Exercise,
     Irritability,
     Library,
+    describe_dose,
     load_library,
 )
-from painpath.engine.assessment import TRIAGE_ADVICE, Assessment, TriageLevel
+from painpath.engine.assessment import TRIAGE_ADVICE, Assessment, RankedCondition, TriageLevel
 
-DecisionAction = Literal["start", "step_up", "hold", "step_down", "seek_care"]
+DecisionAction = Literal["start", "step_up", "hold", "step_down", "seek_care", "therapist_edit"]
 
 DISCLAIMER = (
     "PainPath gives information, not a diagnosis. This plan does not replace an assessment by "
@@ -40,7 +41,10 @@ class PlanExercise:
     ``sets`` is the current number of sets (progression changes it); ``dose`` is the
     plain-language dose for those sets; ``sessions_per_week`` is how often it is prescribed;
     ``why`` says why it was chosen; ``source`` is the exercise's citation and ``dose_source``
-    the dose's.
+    the dose's. ``reps``, ``hold_seconds`` (seconds), ``minutes``, ``per_day`` and ``per_week``
+    are the dose's parts (the library's by default, a therapist's after an edit: see
+    :mod:`painpath.careplan.edit`); ``None`` where the dose has no such part, and in plans
+    stored before they were recorded (then the library's values apply).
     """
 
     id: str
@@ -57,6 +61,11 @@ class PlanExercise:
     source: str
     dose_source: str
     drawing: str | None = None
+    reps: int | None = None
+    hold_seconds: int | None = None
+    minutes: int | None = None
+    per_day: int | None = None
+    per_week: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +83,7 @@ class PlanExercise:
             "source": self.source,
             "dose_source": self.dose_source,
             "drawing": self.drawing,
+            **{part: getattr(self, part) for part in DOSE_PARTS},
         }
 
     @classmethod
@@ -100,7 +110,15 @@ _EXERCISE_FIELDS = (
     "source",
     "dose_source",
     "drawing",
+    "reps",
+    "hold_seconds",
+    "minutes",
+    "per_day",
+    "per_week",
 )
+
+#: The parts of a dose besides the number of sets (see :class:`painpath.careplan.library.Dose`).
+DOSE_PARTS = ("reps", "hold_seconds", "minutes", "per_day", "per_week")
 
 
 @dataclass(frozen=True)
@@ -190,6 +208,10 @@ class Plan:
     the causes the exercises were chosen for as ``(id, name, probability)``; ``answers`` and
     ``possible`` (condition ids whose contraindications apply) are kept so that progression can
     re-check suitability; ``history`` holds every decision, oldest first.
+    ``therapist_note`` (plain text for the person, "" for none) and ``therapist_updated_at``
+    (ISO 8601 UTC timestamp, ``None`` when no therapist has changed the plan) come from the
+    latest therapist edit (:mod:`painpath.careplan.edit`); check-in progression keeps them, a
+    rebuild after a new warning sign drops them.
     """
 
     triage_level: TriageLevel
@@ -208,6 +230,8 @@ class Plan:
     library_version: str
     history: tuple[Decision, ...] = ()
     disclaimer: str = DISCLAIMER
+    therapist_note: str = ""
+    therapist_updated_at: str | None = None
 
     def context(self) -> Context:
         """The :class:`Context` suitability is judged in."""
@@ -233,6 +257,11 @@ class Plan:
             "context": {"answers": dict(self.answers), "possible": list(self.possible)},
             "library_version": self.library_version,
             "disclaimer": self.disclaimer,
+            "therapist": (
+                None
+                if self.therapist_updated_at is None
+                else {"note": self.therapist_note, "updated_at": self.therapist_updated_at}
+            ),
         }
 
     @classmethod
@@ -257,6 +286,8 @@ class Plan:
             library_version=data["library_version"],
             history=tuple(Decision.from_dict(d) for d in data.get("history", ())),
             disclaimer=data.get("disclaimer", DISCLAIMER),
+            therapist_note=str((data.get("therapist") or {}).get("note", "")),
+            therapist_updated_at=(data.get("therapist") or {}).get("updated_at"),
         )
 
 
@@ -270,7 +301,7 @@ def assessment_from_dict(data: Mapping[str, Any], answers: Mapping[str, Any]) ->
     Triage level and reasons, and conditions (id, name, probability) are read; evidence is not
     needed for planning and is left out. Raises ``KeyError`` naming a missing key.
     """
-    from painpath.engine.assessment import RankedCondition, Triage
+    from painpath.engine.assessment import Triage
 
     triage = data["triage"]
     conditions = tuple(
@@ -365,6 +396,7 @@ def plan_exercise(
 ) -> PlanExercise:
     """A :class:`PlanExercise` for ``exercise`` at ``sets`` sets (default: its starting sets)."""
     n = exercise.dose.sets if sets is None else max(1, min(sets, exercise.dose.max_sets))
+    dose = exercise.dose
     return PlanExercise(
         id=exercise.id,
         name=exercise.name,
@@ -380,6 +412,36 @@ def plan_exercise(
         source=exercise.source,
         dose_source=exercise.dose.source,
         drawing=exercise.drawing,
+        reps=dose.reps,
+        hold_seconds=dose.hold_seconds,
+        minutes=dose.minutes,
+        per_day=dose.per_day,
+        per_week=dose.per_week,
+    )
+
+
+def with_sets(item: PlanExercise, exercise: Exercise, sets: int) -> PlanExercise:
+    """``item`` at ``sets`` sets (clamped to 1..``exercise.dose.max_sets``), keeping its other
+    dose parts, so a therapist's repetitions, hold or frequency survive progression.
+
+    A plan stored before dose parts were recorded gets the library's dose for ``exercise``.
+    """
+    n = max(1, min(sets, exercise.dose.max_sets))
+    if item.reps is None and item.minutes is None:
+        return plan_exercise(exercise, sets=n, why=item.why, library=load_library())
+    parts = {part: getattr(item, part) for part in DOSE_PARTS}
+    return replace(item, sets=n, dose=describe_dose(n, **parts))
+
+
+#: Triage levels at which a plan has no exercises, only the advice to seek care.
+SEE_DOCTOR_LEVELS: tuple[TriageLevel, ...] = ("emergency", "urgent")
+
+
+def see_doctor_note(level: TriageLevel) -> str:
+    """The plan's note when ``level`` (emergency or urgent) means no exercises."""
+    return (
+        "No exercises: your answers include warning signs that need a doctor first. "
+        + TRIAGE_ADVICE[level]
     )
 
 
@@ -399,10 +461,16 @@ def build_plan(
     *,
     start_level: int | None = None,
     library: Library | None = None,
+    confirmed: RankedCondition | None = None,
 ) -> Plan:
     """Build the self-care plan for ``assessment``.
 
     ``start_level`` (1-4) overrides the starting exercise level chosen from irritability.
+    ``confirmed``: the leading cause a clinician confirmed (a therapist's review): exercises
+    are chosen for it alone (then general ones), it counts as possible for the
+    contraindications, and it takes the engine's first place in the serious-cause rule: a
+    confirmed serious cause withholds exercises, and so does any other serious cause ranked at
+    ``serious_probability`` or more (safety: a review does not rule those out).
     Returns a :class:`Plan` with 3-6 exercises (none for emergency/urgent triage or when a
     serious cause could not be ruled out), the advice that applies and the warning signs.
     Raises ``ValueError`` naming ``start_level`` when it is out of range. Pure and fast
@@ -420,6 +488,8 @@ def build_plan(
     conditions = assessment.conditions
     possible = {c.id for c in conditions if c.probability >= rules.possible_probability.value}
     possible.update(c.id for c in conditions[:3])
+    if confirmed is not None:
+        possible.add(confirmed.id)
     derived = dict(answers)
     if bmi is not None:
         derived["bmi"] = round(bmi)
@@ -432,21 +502,22 @@ def build_plan(
     ]
     if not leading:
         leading = [c for c in conditions[:3] if c.id not in SERIOUS_CONDITIONS][:1]
+    if confirmed is not None:
+        leading = [] if confirmed.id in SERIOUS_CONDITIONS else [confirmed]
 
     triage = assessment.triage
     serious = [
         c
         for i, c in enumerate(conditions)
         if c.id in SERIOUS_CONDITIONS
-        and (i == 0 or c.probability >= rules.serious_probability.value)
+        and ((i == 0 and confirmed is None) or c.probability >= rules.serious_probability.value)
     ]
+    if confirmed is not None and confirmed.id in SERIOUS_CONDITIONS:
+        serious = [confirmed, *(c for c in serious if c.id != confirmed.id)]
     withheld = False
     exercises: tuple[PlanExercise, ...] = ()
-    if triage.level in ("emergency", "urgent"):
-        note = (
-            "No exercises: your answers include warning signs that need a doctor first. "
-            + TRIAGE_ADVICE[triage.level]
-        )
+    if triage.level in SEE_DOCTOR_LEVELS:
+        note = see_doctor_note(triage.level)
     elif serious:
         withheld = True
         names = ", ".join(c.name for c in serious)
@@ -455,10 +526,17 @@ def build_plan(
             f"answers could fit ({names}). Book an assessment soon."
         )
     else:
-        exercises = _choose_exercises(lib, ctx, leading, irritability, level)
+        exercises = _choose_exercises(
+            lib, ctx, leading, irritability, level, confirmed=confirmed is not None
+        )
         causes = ", ".join(c.name for c in leading) or "non-specific back or hip pain"
+        chosen_for = (
+            f"the cause your physical therapist confirmed ({causes})"
+            if confirmed is not None
+            else f"the likely causes ({causes})"
+        )
         note = (
-            f"Exercises chosen for the likely causes ({causes}), starting at level {level} "
+            f"Exercises chosen for {chosen_for}, starting at level {level} "
             f"of 4: {_START_WORDS[irritability]}"
         )
 
@@ -496,6 +574,8 @@ def _choose_exercises(
     leading: Sequence[Any],
     irritability: Irritability,
     level: int,
+    *,
+    confirmed: bool = False,
 ) -> tuple[PlanExercise, ...]:
     rules = lib.plan
     extra = 1 if len(leading) > 1 else 0
@@ -566,7 +646,12 @@ def _choose_exercises(
         if target_id == GENERAL_TARGET:
             why = "A safe, general exercise for back and hip pain that keeps you moving."
         else:
-            why = f"Chosen for {names[target_id].lower()}, one of the likely causes."
+            why = (
+                f"Chosen for {names[target_id].lower()}, the cause your physical therapist "
+                "confirmed."
+                if confirmed
+                else f"Chosen for {names[target_id].lower()}, one of the likely causes."
+            )
         chain = _chains(lib).by_exercise[ex.id]
         if ex.id != chain[-1] and irritability == "high":
             why += " Started with an easier version while your pain settles."

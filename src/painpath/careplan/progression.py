@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from painpath.careplan.library import Library, load_library
@@ -34,6 +34,7 @@ from painpath.careplan.plan import (
     PlanExercise,
     build_plan,
     plan_exercise,
+    with_sets,
 )
 from painpath.engine.assessment import (
     Assessment,
@@ -43,7 +44,14 @@ from painpath.engine.assessment import (
     urgency_rank,
 )
 
-__all__ = ["CheckIn", "CheckInError", "Decision", "progress", "reported_warning_signs"]
+__all__ = [
+    "CheckIn",
+    "CheckInError",
+    "Decision",
+    "last_therapist_edit",
+    "progress",
+    "reported_warning_signs",
+]
 
 Reassess = Callable[[Mapping[str, Any]], Assessment]
 
@@ -352,6 +360,9 @@ def _progressed_note(plan: Plan, action: DecisionAction) -> str:
     """The plan's note once check-ins have changed the exercises (the start note no longer
     fits: it explains the starting level)."""
     actions = [d.action for d in plan.history] + [action]
+    edited = "therapist_edit" in actions
+    if edited:  # count from the therapist's version, which set the exercises afresh
+        actions = actions[len(actions) - actions[::-1].index("therapist_edit") :]
     ups, downs = actions.count("step_up"), actions.count("step_down")
     causes = ", ".join(name for _id, name, _p in plan.leading) or "non-specific back or hip pain"
     done = []
@@ -359,10 +370,26 @@ def _progressed_note(plan: Plan, action: DecisionAction) -> str:
         done.append(f"made harder {_times(ups)}")
     if downs:
         done.append(f"made easier {_times(downs)}")
+    if edited:
+        return (
+            "Exercises set by your physical therapist. Since then, your check-ins have "
+            f"{' and '.join(done)}, to match how your pain responds."
+        )
     return (
         f"Exercises chosen for the likely causes ({causes}). Since the start, your check-ins "
         f"have {' and '.join(done)}, to match how your pain responds."
     )
+
+
+def _moment(at: str) -> datetime:
+    """An ISO 8601 timestamp as an aware datetime (naive ones are UTC, as stored)."""
+    moment = datetime.fromisoformat(at)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def last_therapist_edit(plan: Plan) -> Decision | None:
+    """The latest ``therapist_edit`` decision of ``plan``'s history, or ``None``."""
+    return next((d for d in reversed(plan.history) if d.action == "therapist_edit"), None)
 
 
 def _acceptable_streak(
@@ -374,11 +401,14 @@ def _acceptable_streak(
     changed_at = {
         d.checkin_id for d in plan.history if d.action in ("step_up", "step_down", "seek_care")
     }
+    # A therapist's version starts afresh: only check-ins after it count toward a step up.
+    edited = last_therapist_edit(plan)
+    edited_at = _moment(edited.at) if edited is not None and edited.at else None
     streak = 0
     counted_day: date | None = None
     for i in range(len(checkins) - 1, -1, -1):
         c = checkins[i]
-        if c.id in changed_at:
+        if c.id in changed_at or (edited_at is not None and _moment(c.at) <= edited_at):
             break
         baseline = _baseline(plan, checkins, i)
         if not _acceptable(c, baseline, max_during, tolerance):
@@ -401,9 +431,9 @@ def _step(plan: Plan, lib: Library, *, up: bool) -> tuple[tuple[PlanExercise, ..
             continue
         new_item = item
         if up and item.sets < ex.dose.max_sets:
-            new_item = plan_exercise(ex, sets=item.sets + 1, why=item.why, library=lib)
+            new_item = with_sets(item, ex, item.sets + 1)
         elif not up and item.sets > 1:
-            new_item = plan_exercise(ex, sets=item.sets - 1, why=item.why, library=lib)
+            new_item = with_sets(item, ex, item.sets - 1)
         else:
             variant_id = ex.harder if up else ex.easier
             variant = lib.exercises.get(variant_id) if variant_id else None
