@@ -5,11 +5,14 @@
   one. PSFS activities are the person's own words: stored, never logged.
 * ``PlanVersion``: every version of the person's plan (``Plan.to_dict()``), numbered 1, 2, ...
   per intake; version 1 is built from the stored assessment, each later version by one check-in
-  (``checkin``) with the decision (``action``) that made it. The newest is the current plan.
+  (``checkin``) with the decision (``action``) that made it, or by a physical therapist
+  (``action="therapist_edit"``, ``author`` and ``note``: see ``painpath.staff``). The newest
+  is the current plan; versions are never changed, a change is a new version.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -81,8 +84,18 @@ class CheckIn(models.Model):
         )
 
 
+#: ``PlanVersion.action`` of a version a physical therapist made.
+THERAPIST_EDIT = "therapist_edit"
+
+
 class PlanVersion(models.Model):
-    """One version of an intake's care plan (``plan`` is ``Plan.to_dict()``)."""
+    """One version of an intake's care plan (``plan`` is ``Plan.to_dict()``).
+
+    ``action``: the decision that made it (``start``: built by PainPath from the intake;
+    ``step_up``/``hold``/``step_down``/``seek_care``: a check-in; ``therapist_edit``: a
+    physical therapist, who is the ``author``, with their ``note`` to the person, also in
+    ``plan["therapist"]``). ``author`` is ``None`` for versions PainPath made.
+    """
 
     record = models.ForeignKey(
         "patients.IntakeRecord", on_delete=models.CASCADE, related_name="plan_versions"
@@ -94,6 +107,16 @@ class PlanVersion(models.Model):
         CheckIn, null=True, blank=True, on_delete=models.CASCADE, related_name="plan_version"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        # PROTECT: a clinical decision must keep its author (as staff.IntakeReview does).
+        on_delete=models.PROTECT,
+        related_name="plan_versions",
+    )
+    #: The therapist's note to the person (plain text, health data: never logged).
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["record", "number"]

@@ -15,12 +15,13 @@ details beyond the level).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
@@ -30,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from painpath.careplan.pdf import ClinicContact
-from painpath.careplan.plan import Plan, assessment_from_dict, build_plan
+from painpath.careplan.plan import Decision, Plan, assessment_from_dict, build_plan
 from painpath.careplan.progression import Reassess, progress
 from painpath.checkins.models import CheckIn, PlanVersion
 from painpath.engine.assessment import TRIAGE_LEVELS, TriageLevel, urgency_rank
@@ -79,6 +80,56 @@ def current_plan(record: IntakeRecord) -> PlanVersion:
             )
     except IntegrityError:  # another request created it first
         return PlanVersion.objects.filter(record=record).get(number=1)
+
+
+class PlanChangedMeanwhile(Exception):
+    """Someone saved a newer plan version since the therapist opened the page; ``current``
+    is the version now in force (shown to them instead of a lost write)."""
+
+    def __init__(self, current: PlanVersion) -> None:
+        self.current = current
+        super().__init__(f"the plan was changed meanwhile (now version {current.number})")
+
+
+def store_therapist_version(
+    record: IntakeRecord,
+    author: User,
+    base_number: int,
+    make: Callable[[Plan], tuple[Plan, Decision]],
+    *,
+    now: datetime | None = None,
+) -> PlanVersion:
+    """Store the next plan version of ``record`` made by the therapist ``author``.
+
+    ``base_number``: the version the therapist saw and changed; ``make(current_plan) ->
+    (new_plan, decision)`` builds the new plan (``painpath.careplan.edit``) and may raise
+    (``PlanEditError``: nothing is stored). One transaction, with the intake row locked as a
+    check-in does, so versions stay numbered in order; the unique (record, number) constraint
+    is the backstop. Raises :class:`PlanChangedMeanwhile` when the current version is no
+    longer ``base_number`` (another therapist or a check-in saved first). The note stored on
+    the version is the new plan's ``therapist_note``.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            IntakeRecord.objects.select_for_update().filter(pk=record.pk).first()
+            current = current_plan(record)
+            if current.number != base_number:
+                raise PlanChangedMeanwhile(current)
+            new_plan, decision = make(Plan.from_dict(current.plan))
+            return PlanVersion.objects.create(
+                record=record,
+                number=current.number + 1,
+                plan=new_plan.to_dict(),
+                action=decision.action,
+                author=author,
+                note=new_plan.therapist_note,
+                created_at=now,
+            )
+    except IntegrityError:
+        # Another writer took the number between our read and write (a database without
+        # row locks): the same answer as when it was seen in time.
+        raise PlanChangedMeanwhile(current_plan(record)) from None
 
 
 def period_days(record: IntakeRecord, now: datetime | None = None) -> int:

@@ -2,7 +2,8 @@
 
 Two roles, as Django groups with permissions (least privilege):
 
-* ``Therapists``: view intakes and assessments, record reviews, view the schedule.
+* ``Therapists``: view intakes and assessments, record reviews, change care plans, view the
+  schedule.
 * ``Front desk``: view the schedule only (names and times); no answers, no assessments.
 
 Superusers hold every permission. ``is_staff`` alone (Django admin access) grants nothing here.
@@ -31,13 +32,19 @@ FRONT_DESK_GROUP = "Front desk"
 VIEW_INTAKES = "staff.view_patient_intakes"
 REVIEW_INTAKES = "staff.review_patient_intakes"
 VIEW_SCHEDULE = "staff.view_clinic_schedule"
+EDIT_PLANS = "staff.change_patient_care_plans"
 
 #: Role keys (command line) -> group names.
 ROLES: dict[str, str] = {"therapist": THERAPISTS_GROUP, "front_desk": FRONT_DESK_GROUP}
 
 #: Group name -> permission codenames (all in the ``staff`` app).
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    THERAPISTS_GROUP: ("view_patient_intakes", "review_patient_intakes", "view_clinic_schedule"),
+    THERAPISTS_GROUP: (
+        "view_patient_intakes",
+        "review_patient_intakes",
+        "change_patient_care_plans",
+        "view_clinic_schedule",
+    ),
     FRONT_DESK_GROUP: ("view_clinic_schedule",),
 }
 

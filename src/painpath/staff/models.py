@@ -50,6 +50,7 @@ class IntakeReview(models.Model):
             ("view_patient_intakes", "Can view patient intakes and their assessments"),
             ("review_patient_intakes", "Can confirm or change an intake's triage and cause"),
             ("view_clinic_schedule", "Can view the clinic's appointments"),
+            ("change_patient_care_plans", "Can change a patient's care plan"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,8 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from painpath.audit.services import log_access
+from painpath.careplan.edit import PlanEdit, apply_edit, therapist_rebuild
+from painpath.careplan.plan import Decision, Plan, assessment_from_dict, build_plan
+from painpath.checkins.models import THERAPIST_EDIT, PlanVersion
 from painpath.clinic.formatting import tel_href
 from painpath.clinic.models import Appointment, Clinic
+from painpath.engine.assessment import RankedCondition, Triage
+from painpath.engine.assessment import TriageLevel as CoreTriageLevel
 from painpath.engine.knowledge import load_knowledge
 from painpath.engine.questionnaire import load_questionnaire
 from painpath.patients.models import IntakeRecord, TriageLevel
@@ -307,3 +313,164 @@ def day_schedules(
         },
     )
     return schedules
+
+
+# --------------------------------------------------------------------------- care plans
+
+#: Who or what made a plan version, by its ``action`` (staff-facing words).
+_MADE_BY = {
+    "start": "PainPath, from the intake",
+    "step_up": "a check-in (made harder)",
+    "hold": "a check-in (kept the same)",
+    "step_down": "a check-in (made easier)",
+    "seek_care": "a check-in (warning sign: exercises stopped)",
+}
+
+
+@dataclass(frozen=True)
+class CarePlanView:
+    """An intake's current care plan for the staff page.
+
+    ``version``: the current ``PlanVersion``; ``plan``: its :class:`Plan`; ``made_by``: who or
+    what made it, in words (PainPath, a check-in, or the therapist's name); ``triage_level``:
+    the person's current level (``checkins.services.current_triage_detail``), which decides
+    whether exercises are allowed; ``reviewed``: ``(id, name)`` of the leading condition of the
+    latest therapist review, or ``None`` without a review (a rebuild needs one).
+    """
+
+    version: PlanVersion
+    plan: Plan
+    made_by: str
+    triage_level: CoreTriageLevel
+    reviewed: tuple[str, str] | None
+
+
+def care_plan(user: AnyUser, request: HttpRequest | None, record: IntakeRecord) -> CarePlanView:
+    """The current care plan of ``record`` (version 1 is built on first use), audited as
+    ``plan.view`` with the version number shown."""
+    from painpath.checkins.services import current_plan, current_triage_detail
+
+    version = current_plan(record)
+    if version.action == THERAPIST_EDIT and version.author is not None:
+        author = version.author
+        made_by = _("%(name)s (physical therapist)") % {
+            "name": author.get_full_name() or author.get_username()
+        }
+    else:
+        made_by = _MADE_BY.get(version.action, version.action)
+    review = record.reviews.order_by("-created_at", "-id").first()
+    reviewed = None
+    if review is not None:
+        reviewed = (review.leading_condition, _condition_name(record, review.leading_condition))
+    log_access(user, "plan.view", record, request, detail={"version": version.number})
+    return CarePlanView(
+        version=version,
+        plan=Plan.from_dict(version.plan),
+        made_by=str(made_by),
+        triage_level=current_triage_detail(record).level,
+        reviewed=reviewed,
+    )
+
+
+def current_triage_level(record: IntakeRecord) -> CoreTriageLevel:
+    """The person's current level (``checkins.services.current_triage_detail``): what decides
+    whether a plan may have exercises."""
+    from painpath.checkins.services import current_triage_detail
+
+    return current_triage_detail(record).level
+
+
+def _condition_name(record: IntakeRecord, condition_id: str) -> str:
+    return dict(condition_choices(record)).get(condition_id, condition_id)
+
+
+def edit_care_plan(
+    user: User,
+    request: HttpRequest | None,
+    record: IntakeRecord,
+    edit: PlanEdit,
+    *,
+    base_number: int,
+) -> PlanVersion:
+    """Save ``edit`` (``painpath.careplan.edit``) of ``record``'s plan as a new version by
+    ``user``, checked against the person's current triage. Audited as ``plan.edit``.
+
+    ``base_number``: the version the therapist changed. Raises ``PlanEditError`` (nothing
+    stored) or ``PlanChangedMeanwhile`` (audited as ``plan.conflict``; nothing stored).
+    """
+    from painpath.checkins.services import current_triage_detail
+
+    level = current_triage_detail(record).level
+
+    def make(plan: Plan) -> tuple[Plan, Decision]:
+        return apply_edit(plan, edit, triage_level=level, at=timezone.now().isoformat())
+
+    return _store_plan(user, request, record, base_number, make, kind="edit")
+
+
+def rebuild_care_plan(
+    user: User,
+    request: HttpRequest | None,
+    record: IntakeRecord,
+    *,
+    note: str,
+    base_number: int,
+) -> PlanVersion:
+    """Rebuild ``record``'s plan for the leading condition of the latest therapist review at
+    the person's current triage (``build_plan(..., confirmed=...)``), as a new version by
+    ``user`` with ``note`` for the person. Audited as ``plan.edit`` (kind ``rebuild``).
+
+    Raises ``ValueError`` naming ``rebuild`` without a review, ``PlanEditError`` for a bad
+    note, ``PlanChangedMeanwhile`` as :func:`edit_care_plan`.
+    """
+    from painpath.checkins.services import current_triage_detail
+
+    review = record.reviews.order_by("-created_at", "-id").first()
+    if review is None:
+        raise ValueError("rebuild: record a review with the leading condition first")
+    triage = current_triage_detail(record)
+    assessment = assessment_from_dict(record.assessment, record.answers)
+    assessment = replace(
+        assessment,
+        triage=Triage(level=triage.level, reasons=tuple(str(r) for r in triage.reasons)),
+    )
+    ranked = {c.id: c for c in assessment.conditions}
+    cid = review.leading_condition
+    confirmed = ranked.get(cid) or RankedCondition(cid, _condition_name(record, cid), 0.0)
+
+    def make(plan: Plan) -> tuple[Plan, Decision]:
+        rebuilt = build_plan(assessment, confirmed=confirmed)
+        return therapist_rebuild(plan, rebuilt, note=note, at=timezone.now().isoformat())
+
+    return _store_plan(user, request, record, base_number, make, kind="rebuild")
+
+
+def _store_plan(
+    user: User,
+    request: HttpRequest | None,
+    record: IntakeRecord,
+    base_number: int,
+    make: Callable[[Plan], tuple[Plan, Decision]],
+    *,
+    kind: str,
+) -> PlanVersion:
+    # Stores through the checkins app (which owns PlanVersion) and audits the outcome.
+    from painpath.checkins.services import PlanChangedMeanwhile, store_therapist_version
+
+    try:
+        version = store_therapist_version(record, user, base_number, make)
+    except PlanChangedMeanwhile as exc:
+        log_plan_conflict(user, request, record, base_number, exc.current.number)
+        raise
+    detail = {"kind": kind, "version": version.number}
+    log_access(user, "plan.edit", record, request, detail=detail)
+    return version
+
+
+def log_plan_conflict(
+    user: AnyUser, request: HttpRequest | None, record: IntakeRecord, base: int, current: int
+) -> None:
+    """Audit a plan change refused because version ``current`` replaced ``base`` meanwhile
+    (``plan.conflict``)."""
+    detail = {"base": base, "current": current}
+    log_access(user, "plan.conflict", record, request, detail=detail)

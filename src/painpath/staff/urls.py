@@ -16,5 +16,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="staff:login"), name="logout"),
     path("intakes/", views.intake_list, name="intakes"),
     path("intakes/<uuid:reference>/", views.intake_detail, name="intake"),
+    path("intakes/<uuid:reference>/plan/", views.plan_edit, name="plan_edit"),
     path("schedule/", views.schedule, name="schedule"),
 ]

@@ -19,17 +19,19 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from painpath.audit.services import log_access
+from painpath.careplan.plan import Plan
 from painpath.clinic.models import AppointmentStatus
-from painpath.patients.models import TriageLevel
+from painpath.patients.models import IntakeRecord, TriageLevel
 from painpath.staff import services
 from painpath.staff.access import (
+    EDIT_PLANS,
     REVIEW_INTAKES,
     VIEW_INTAKES,
     VIEW_SCHEDULE,
     can_view_intakes,
     staff_required,
 )
-from painpath.staff.forms import DayForm, ReviewForm
+from painpath.staff.forms import DayForm, PlanEditForm, RebuildForm, ReviewForm
 
 _LEVEL_NAMES = dict(TriageLevel.choices)
 
@@ -68,16 +70,10 @@ def intake_list(request: HttpRequest) -> HttpResponse:
 @staff_required(VIEW_INTAKES)
 def intake_detail(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
     record = services.get_intake(request.user, request, reference)
-    contact = services.intake_contact(request.user, request, record)
     choices = services.condition_choices(record)
-    initial = {
-        "triage_level": record.triage_level,
-        "leading_condition": services.engine_leading_condition(record),
-    }
-    form = ReviewForm(initial=initial, condition_choices=choices)
-    may_review = request.user.has_perm(REVIEW_INTAKES)
+    form = None
     if request.method == "POST":
-        if not may_review:
+        if not request.user.has_perm(REVIEW_INTAKES):
             refused = {"permission": REVIEW_INTAKES}
             log_access(request.user, "staff.refused", record, request, detail=refused)
             raise PermissionDenied
@@ -94,6 +90,37 @@ def intake_detail(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
             )
             messages.success(request, _("Your review is saved."))
             return redirect(reverse("staff:intake", args=[record.reference]) + "#reviews")
+    return _render_intake(request, record, review_form=form)
+
+
+def _render_intake(
+    request: HttpRequest,
+    record: IntakeRecord,
+    *,
+    review_form: ReviewForm | None = None,
+    plan_form: PlanEditForm | None = None,
+    rebuild_form: RebuildForm | None = None,
+    status: int | None = None,
+    plan_conflict: bool = False,
+) -> HttpResponse:
+    """The intake page; bound forms with errors are shown as given (status 400), the others
+    fresh for the current plan version."""
+    user = request.user
+    contact = services.intake_contact(user, request, record)
+    choices = services.condition_choices(record)
+    if review_form is None:
+        initial = {
+            "triage_level": record.triage_level,
+            "leading_condition": services.engine_leading_condition(record),
+        }
+        review_form = ReviewForm(initial=initial, condition_choices=choices)
+    care = services.care_plan(user, request, record)
+    may_edit_plan = user.has_perm(EDIT_PLANS)
+    fresh = {"base_version": care.version.number}
+    if may_edit_plan and plan_form is None:
+        plan_form = PlanEditForm(initial=fresh, plan=care.plan, triage_level=care.triage_level)
+    if may_edit_plan and rebuild_form is None:
+        rebuild_form = RebuildForm(initial=fresh)
     names = dict(choices)
     reviews = [
         {
@@ -111,12 +138,106 @@ def intake_detail(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
         "contact": contact,
         "appointments": contact.appointments,
         "reviews": reviews,
-        "form": form,
-        "may_review": may_review,
+        "form": review_form,
+        "may_review": user.has_perm(REVIEW_INTAKES),
+        "care": care,
+        "care_level_name": _LEVEL_NAMES.get(care.triage_level, care.triage_level),
+        "may_edit_plan": may_edit_plan,
+        "plan_form": plan_form,
+        "rebuild_form": rebuild_form,
+        "plan_conflict": plan_conflict,
         "tz_name": services.display_time_zone(),
     }
-    status = 400 if form.is_bound and form.errors else 200
+    if status is None:
+        bound = [f for f in (review_form, plan_form, rebuild_form) if f is not None and f.is_bound]
+        status = 400 if any(f.errors for f in bound) else 200
     return render(request, "staff/intake_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(EDIT_PLANS)
+def plan_edit(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
+    """Save a therapist's change of the care plan (``kind``: ``edit`` or ``rebuild``) as a new
+    plan version. Form errors: 400 with the page; a newer version saved meanwhile: 409 with
+    the current plan and the therapist's note kept in the form. GET (a reload after an
+    error) shows the intake page."""
+    from painpath.careplan.edit import PlanEditError
+    from painpath.checkins.services import PlanChangedMeanwhile, current_plan
+
+    record = services.get_intake(request.user, request, reference)
+    if request.method == "GET":
+        return _render_intake(request, record)
+    assert isinstance(request.user, User)
+    current = current_plan(record)
+    rebuild = request.POST.get("kind") == "rebuild"
+    note = request.POST.get("note", "")
+    try:
+        base = int(request.POST.get("base_version", ""))
+    except ValueError:
+        base = current.number  # the form reports the missing field
+    if base != current.number:
+        # Checked first: the form is built for the current version, not the one the
+        # therapist changed. The store checks again under the lock.
+        services.log_plan_conflict(request.user, request, record, base, current.number)
+        return _plan_conflict(request, record, note=note, rebuild=rebuild)
+    level = services.current_triage_level(record)
+    plan = Plan.from_dict(current.plan)
+    form: PlanEditForm | RebuildForm
+    if rebuild:
+        form = RebuildForm(request.POST)
+    else:
+        form = PlanEditForm(request.POST, plan=plan, triage_level=level)
+    if form.is_valid():
+        base = form.cleaned_data["base_version"]
+        try:
+            if isinstance(form, RebuildForm):
+                services.rebuild_care_plan(
+                    request.user, request, record, note=form.cleaned_data["note"], base_number=base
+                )
+            else:
+                edit = form.edit()
+                services.edit_care_plan(request.user, request, record, edit, base_number=base)
+        except PlanChangedMeanwhile:
+            return _plan_conflict(request, record, note=note, rebuild=rebuild)
+        except PlanEditError as exc:
+            if isinstance(form, PlanEditForm):
+                form.add_problems(exc.problems)
+            else:
+                for problem in exc.problems:
+                    form.add_error("note" if problem.field == "note" else None, problem.message)
+        except ValueError as exc:  # a rebuild without a review
+            form.add_error(None, str(exc).split(": ", 1)[-1])
+        else:
+            messages.success(request, _("The new plan version is saved. The patient sees it now."))
+            return redirect(reverse("staff:intake", args=[record.reference]) + "#care-plan")
+    if isinstance(form, RebuildForm):
+        return _render_intake(request, record, rebuild_form=form)
+    return _render_intake(request, record, plan_form=form)
+
+
+def _plan_conflict(
+    request: HttpRequest, record: IntakeRecord, *, note: str, rebuild: bool
+) -> HttpResponse:
+    # The page shows the version now in force; the therapist's note is kept in the fresh
+    # form so nothing typed is lost, and nothing was stored over the other change.
+    from painpath.checkins.services import current_plan
+
+    messages.warning(
+        request,
+        _(
+            "The plan was changed meanwhile (by a check-in or a colleague); here is the "
+            "current one. Your change was not saved: check it against this version and save "
+            "again."
+        ),
+    )
+    version = current_plan(record)
+    initial = {"base_version": version.number, "note": note}
+    if rebuild:
+        form = RebuildForm(initial=initial)
+        return _render_intake(request, record, rebuild_form=form, status=409, plan_conflict=True)
+    level = services.current_triage_level(record)
+    fresh = PlanEditForm(initial=initial, plan=Plan.from_dict(version.plan), triage_level=level)
+    return _render_intake(request, record, plan_form=fresh, status=409, plan_conflict=True)
 
 
 @require_http_methods(["GET"])
