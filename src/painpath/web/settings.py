@@ -45,7 +45,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -102,7 +101,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
 TIME_ZONE = "UTC"  # UTC inside; each clinic's zone is applied at the edges.
-USE_I18N = True
+# Texts are marked for translation ({% translate %}, gettext), but only English ships. With one
+# language there is nothing to choose, and Django's translation machinery (a thread-local
+# look-up per string, ~50 per result page) was a quarter of the result page's CPU (README,
+# "Patient web app", benchmark). It switches itself on when a second language is added.
+USE_I18N = len(LANGUAGES) > 1
+if USE_I18N:  # picks each request's language (after sessions, before CommonMiddleware)
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+                      "django.middleware.locale.LocaleMiddleware")  # fmt: skip
 USE_TZ = True
 
 STATIC_URL = "/static/"
