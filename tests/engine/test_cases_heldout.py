@@ -24,11 +24,11 @@ from painpath.engine.knowledge import load_knowledge
 HELDOUT_DIR = Path(__file__).parent / "heldout_cases"
 CASE_FILES = sorted(HELDOUT_DIR.glob("*.json"))
 
-#: Measured on the 42 held-out cases (knowledge 2026.11.30-6): top-1 28/42 (67%), top-3 37/42
-#: (88%); on the first 37, 2026.11.30-6 scored 25/37 and 34/37, 2026.11.30-5 24/37 and 34/37,
-#: 2026.11.30-4 23/37 and 32/37. Cases 038-042 were added after 2026.11.30-6 and changed no
-#: number (see the README section "Knowledge base and assessment engine"). Floors sit a few
-#: cases below the measurement.
+#: Measured on the 50 held-out cases (knowledge 2026.11.30-7): top-1 34/50 (68%), top-3 44/50
+#: (88%); on the first 42: 29/42 and 37/42 (2026.11.30-6: 28/42 and 37/42); on cases 043-050,
+#: written before the -7 changes: 5/8 and 7/8 (2026.11.30-6: 4/8 and 6/8, one under-triage, 045).
+#: Earlier: on the first 37, 2026.11.30-6 scored 25/37 and 34/37, 2026.11.30-5 24/37 and 34/37,
+#: 2026.11.30-4 23/37 and 32/37. Floors sit a few cases below the measurement.
 TOP1_FLOOR = 0.60
 TOP3_FLOOR = 0.85
 
