@@ -8,8 +8,9 @@ clinic's contact details. The core fonts of PDF cover Latin-1 only, so text is f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from painpath.careplan.library import Library, load_library
 from painpath.careplan.plan import Plan
@@ -55,6 +56,12 @@ class ClinicContact:
         return out
 
 
+def _utc_day(at: str) -> str:
+    from painpath.careplan.progression import format_day
+
+    return format_day(datetime.fromisoformat(at).date())
+
+
 _LEVEL_HEADING = {
     "emergency": "Emergency: get help now",
     "urgent": "Urgent: see a doctor within 24 hours",
@@ -69,11 +76,14 @@ def render_pdf(
     clinic: ClinicContact | None = None,
     today: date | None = None,
     library: Library | None = None,
+    day_label: Callable[[str], str] | None = None,
 ) -> bytes:
     """The handout for ``plan`` as PDF bytes (A4).
 
     ``clinic``: contact details printed at the top and the end (omitted when ``None``);
     ``today``: the date printed (default: today). Drawings come from ``library``.
+    ``day_label(iso_timestamp) -> str`` words the day a physical therapist last updated the
+    plan (an adapter passes its local format; default: the UTC day as "Thursday, March 5").
     """
     from fpdf import FPDF  # lazy: only the PDF path pays for the import
     from fpdf.enums import XPos, YPos
@@ -108,6 +118,11 @@ def render_pdf(
     para(plan.triage_advice, 11, "B")
     for reason in plan.triage_reasons:
         para(f"- {reason}", 9)
+    if plan.therapist_updated_at is not None:
+        label = day_label or _utc_day
+        heading(f"Your physical therapist updated your plan on {label(plan.therapist_updated_at)}")
+        if plan.therapist_note:
+            para(plan.therapist_note, 11)
     pdf.ln(1)
     para(plan.exercise_note, 10)
 

@@ -133,6 +133,8 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
         "version": version,
         "exercises": exercises,
         "latest": latest if latest is not None and latest.action != "start" else None,
+        # The therapist's latest change: the day in the clinic's zone, like every other date.
+        "therapist_day": _local_day(current.therapist_updated_at, zone),
         "history": [(d, _local_day(d.at, zone)) for d in reversed(current.history)],
         "rows": rows,
         "pain_chart": pain_chart,
@@ -165,9 +167,13 @@ def plan_pdf(request: HttpRequest, token: str) -> HttpResponse:
 
     record = _record(token)
     current = Plan.from_dict(services.current_plan(record).plan)
-    response = HttpResponse(
-        render_pdf(current, clinic=services.clinic_contact()), content_type="application/pdf"
+    zone = services.patient_time_zone()
+    pdf = render_pdf(
+        current,
+        clinic=services.clinic_contact(),
+        day_label=functools.partial(_local_day, zone=zone),
     )
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="painpath-plan.pdf"'
     return response
 

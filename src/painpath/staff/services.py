@@ -434,9 +434,10 @@ def rebuild_care_plan(
         assessment,
         triage=Triage(level=triage.level, reasons=tuple(str(r) for r in triage.reasons)),
     )
-    ranked = {c.id: c for c in assessment.conditions}
+    # Named as the review form names it; the engine's probability when it ranked the cause.
     cid = review.leading_condition
-    confirmed = ranked.get(cid) or RankedCondition(cid, _condition_name(record, cid), 0.0)
+    probability = next((c.probability for c in assessment.conditions if c.id == cid), 0.0)
+    confirmed = RankedCondition(cid, _condition_name(record, cid), probability)
 
     def make(plan: Plan) -> tuple[Plan, Decision]:
         rebuilt = build_plan(assessment, confirmed=confirmed)

@@ -205,8 +205,14 @@ def plan_edit(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
             else:
                 for problem in exc.problems:
                     form.add_error("note" if problem.field == "note" else None, problem.message)
-        except ValueError as exc:  # a rebuild without a review
-            form.add_error(None, str(exc).split(": ", 1)[-1])
+        except ValueError:  # a rebuild without a review (the page offers none then)
+            form.add_error(
+                None,
+                _(
+                    "There is no review yet: record a review with the leading condition "
+                    "first; the plan can then be rebuilt for it."
+                ),
+            )
         else:
             messages.success(request, _("The new plan version is saved. The patient sees it now."))
             return redirect(reverse("staff:intake", args=[record.reference]) + "#care-plan")
