@@ -291,3 +291,25 @@ def test_a_plan_stored_before_dose_parts_gets_the_library_parts(plan: Plan) -> N
     )
     assert new.exercises[0].dose == "2 sets of 6 holds of 10 seconds, once a day"
     assert replace(new.exercises[0], sets=1).reps == 6
+
+
+def test_the_handout_shows_the_therapist_update_and_note(plan: Plan) -> None:
+    import io
+    import re
+
+    import pypdf
+
+    from painpath.careplan.pdf import render_pdf
+
+    new, _ = apply_edit(
+        plan, PlanEdit(note="Walk daily.\nSee you soon."), triage_level="routine", at=AT
+    )
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(new)))
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    assert "Your physical therapist updated your plan on Saturday, January 10" in text
+    assert "Walk daily. See you soon." in text
+    labelled = render_pdf(new, day_label=lambda at: f"day of {at[:10]}")
+    reader = pypdf.PdfReader(io.BytesIO(labelled))
+    assert "updated your plan on day of 2026-01-10" in reader.pages[0].extract_text()
+    untouched = pypdf.PdfReader(io.BytesIO(render_pdf(plan))).pages[0].extract_text()
+    assert "physical therapist updated" not in untouched
