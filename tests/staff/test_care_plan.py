@@ -173,7 +173,7 @@ def test_a_dose_error_sits_on_its_field(therapist_user: User, record: IntakeReco
     form = response.context["plan_form"]
     assert list(form.errors) == ["bird_dog__sets"]
     html = response.content.decode()
-    assert 'id="id_bird_dog__sets_error"' in html
+    assert 'id="plan-bird_dog__sets_error"' in html
 
 
 def test_the_plan_keeps_at_least_one_and_at_most_the_maximum(

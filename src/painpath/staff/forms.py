@@ -118,6 +118,8 @@ class PlanEditForm(forms.Form):
         library: Library | None = None,
         **kwargs: Any,
     ) -> None:
+        # Own ids: the review form on the same page has a "note" too.
+        kwargs.setdefault("auto_id", "plan-%s")
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.triage_level = triage_level
@@ -208,6 +210,10 @@ class RebuildForm(forms.Form):
     kind = forms.CharField(widget=forms.HiddenInput, initial="rebuild")
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     note = _patient_note_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "rebuild-%s")
+        super().__init__(*args, **kwargs)
 
     def clean_note(self) -> str:
         note = str(self.cleaned_data.get("note") or "")
