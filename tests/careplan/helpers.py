@@ -12,6 +12,15 @@ from painpath.engine.assessment import Assessment, RankedCondition, Triage, Tria
 
 CASES_DIR = Path(__file__).resolve().parents[3] / "shared" / "cases"
 
+#: Back pain from overuse with outer hip pain, so the lateral-hip contraindication applies
+#: (for therapist-edit tests: an exercise that crosses the legs is refused).
+OUTER_HIP_BACK_ANSWERS: dict[str, Any] = {
+    "age": 40,
+    "pain_now": 4,
+    "duration_days": 60,
+    "pain_locations": ["low_back_center", "outer_hip_left"],
+}
+
 LEG_REGIONS = (
     "back_thigh_left",
     "back_thigh_right",

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from careplan.helpers import make_assessment
+from careplan.helpers import OUTER_HIP_BACK_ANSWERS, make_assessment
 from painpath.careplan.edit import (
     NOTE_MAX_LENGTH,
     DoseChange,
@@ -24,13 +24,7 @@ from painpath.careplan.progression import CheckIn, progress
 from painpath.engine.assessment import RankedCondition
 
 LIB = load_library()
-#: Back pain from overuse, plus outer hip pain (so the lateral-hip contraindication applies).
-ANSWERS = {
-    "age": 40,
-    "pain_now": 4,
-    "duration_days": 60,
-    "pain_locations": ["low_back_center", "outer_hip_left"],
-}
+ANSWERS = OUTER_HIP_BACK_ANSWERS
 AT = "2026-01-10T15:00:00+00:00"
 
 

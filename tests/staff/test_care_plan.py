@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 
+from careplan.helpers import OUTER_HIP_BACK_ANSWERS
 from painpath.audit.models import AuditEvent
 from painpath.careplan.edit import NOTE_MAX_LENGTH, PlanEdit
 from painpath.careplan.library import load_library
@@ -29,13 +30,7 @@ from .conftest import MakeIntake, client_for
 pytestmark = pytest.mark.django_db
 
 LIB = load_library()
-#: Back pain from overuse with outer hip pain: the lateral-hip contraindication applies.
-ANSWERS = {
-    "age": 40,
-    "pain_now": 4,
-    "duration_days": 60,
-    "pain_locations": ["low_back_center", "outer_hip_left"],
-}
+ANSWERS = OUTER_HIP_BACK_ANSWERS
 CONDITIONS = [
     ("overuse", "Overuse", 0.7),
     ("hip_bursitis", "Greater trochanteric pain syndrome", 0.2),

@@ -398,9 +398,7 @@ def edit_care_plan(
     ``base_number``: the version the therapist changed. Raises ``PlanEditError`` (nothing
     stored) or ``PlanChangedMeanwhile`` (audited as ``plan.conflict``; nothing stored).
     """
-    from painpath.checkins.services import current_triage_detail
-
-    level = current_triage_detail(record).level
+    level = current_triage_level(record)
 
     def make(plan: Plan) -> tuple[Plan, Decision]:
         return apply_edit(plan, edit, triage_level=level, at=timezone.now().isoformat())
