@@ -6,6 +6,9 @@ Public API (heavy parts such as the PDF and plots are imported lazily)::
     library = load_library()                 # validated, frozen, cached
     plan = build_plan(assessment)            # -> Plan (3-6 exercises, advice, warning signs)
     new_plan, decision = progress(plan, checkins, reassess=assess)
+    # A therapist's change (painpath.careplan.edit): rules checked, history kept.
+    new_plan, decision = apply_edit(plan, PlanEdit(remove=("bird_dog",)), triage_level="routine",
+                                    at="2026-03-03T15:00:00+00:00")
 
 No web framework is imported here: the Django app ``painpath.checkins`` is a thin adapter.
 """

@@ -202,7 +202,8 @@ class Plan:
     """A self-care plan.
 
     ``triage_level``/``triage_advice``/``triage_reasons`` come from the assessment (or a later
-    re-triage); ``exercises`` has 3-6 items, or none when ``exercise_note`` says why;
+    re-triage); ``exercises`` has 3-6 items as built (1-6 after a therapist's edit), or none
+    when ``exercise_note`` says why;
     ``advice`` and ``warning_signs`` are always present; ``irritability`` (``low`` |
     ``moderate`` | ``high``) and ``level`` (1-4) describe the starting point; ``leading`` lists
     the causes the exercises were chosen for as ``(id, name, probability)``; ``answers`` and

@@ -15,6 +15,11 @@ The rule (numbers and sources in ``data/progression.yaml``; Thomee 1997, Silbern
   new answers (never less urgent than the sign itself demands) and the plan is rebuilt: for
   emergency or urgent triage it has no exercises, only the advice to seek care (**seek_care**).
 
+* After a physical therapist's version (a ``therapist_edit`` decision,
+  :mod:`painpath.careplan.edit`), progression continues from it: only check-ins after it count
+  toward a step up, and a step keeps the therapist's repetitions, hold and frequency (a set
+  more or less; a variant gets its own starting dose).
+
 ``progress`` is pure: it returns a new plan and the decision, and is idempotent per check-in id.
 """
 
