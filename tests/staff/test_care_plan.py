@@ -200,11 +200,17 @@ def test_the_plan_keeps_at_least_one_and_at_most_the_maximum(
 def test_an_unsuitable_exercise_is_refused_with_the_reason(
     therapist_user: User, record: IntakeRecord
 ) -> None:
+    page = client_for(therapist_user).get(f"/staff/intakes/{record.reference}/")
+    html = page.content.decode()
+    name = LIB.exercises["piriformis_stretch"].name
+    assert f'<option value="piriformis_stretch">{escape(name)} (not suitable for this person)' in (
+        html
+    )
+    assert '<option value="bird_dog">Bird dog (in the plan)</option>' in html
     response = client_for(therapist_user).post(
         _url(record), edit_data(record, add="piriformis_stretch")
     )
     assert response.status_code == 400
-    name = LIB.exercises["piriformis_stretch"].name
     reason = LIB.rules["lateral_hip_pain"].reason
     assert escape(f"{name} is not suitable for this person: {reason}.") in (
         response.content.decode()

@@ -147,10 +147,18 @@ class PlanEditForm(forms.Form):
             self.exercise_rows.append((item, remove_name, names))
         add = self.fields["add"]
         assert isinstance(add, forms.ChoiceField)
+        # Marked, not hidden: choosing one anyway gets the core's message with the reason.
+        in_plan = {e.id for e in plan.exercises}
+        context = plan.context()
         groups: dict[str, list[tuple[str, str]]] = {}
         for exercise in self.library.exercises.values():
             label = exercise.category.replace("_", " ").capitalize()
-            groups.setdefault(label, []).append((exercise.id, exercise.name))
+            name = exercise.name
+            if exercise.id in in_plan:
+                name = _("%(name)s (in the plan)") % {"name": name}
+            elif self.library.unsuitable_reasons(exercise, context):
+                name = _("%(name)s (not suitable for this person)") % {"name": name}
+            groups.setdefault(label, []).append((exercise.id, name))
         add.choices = [("", _("No exercise to add")), *sorted(groups.items())]
 
     def exercise_fields(self) -> list[tuple[PlanExercise, BoundField, list[BoundField]]]:
