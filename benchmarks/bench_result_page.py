@@ -158,7 +158,9 @@ def run(
     env["PAINPATH_DATA_DIR"] = data_dir
     env.setdefault("DJANGO_SETTINGS_MODULE", "painpath.web.settings")
     per_round = clients * requests
-    tokens = _seed(env, max(intakes, per_round * rounds) if cold else intakes)
+    # Cold: one intake per request of every round, plus one per client for the warm-up.
+    tokens = _seed(env, max(intakes, per_round * rounds + clients) if cold else intakes)
+    warm_up_pages = [f"/r/{t}/" for t in tokens[len(tokens) - clients :]]
     port = _free_port()
     command = [str(Path(sys.executable).parent / "painpath"), "serve", "--port", str(port),
                "--threads", str(threads)]  # fmt: skip
@@ -170,8 +172,9 @@ def run(
     try:
         _wait_until_up(port)
         rng = random.Random(4)
-        # Warm-up: templates, knowledge base and connections in every worker (not the pages).
-        asyncio.run(_run_clients(port, [["/", "/conditions/"] * 5 for _ in range(clients)]))
+        # Warm-up: templates, knowledge base and connections in every worker and thread (the
+        # result pages of the last intakes, which no round opens when cold).
+        asyncio.run(_run_clients(port, [["/", "/conditions/", p] * 5 for p in warm_up_pages]))
         if not cold:
             asyncio.run(_run_clients(port, [[f"/r/{t}/" for t in tokens]]))
         for number in range(rounds):
