@@ -112,6 +112,10 @@ def test_emergency_or_urgent_refuses_adding_and_the_version_has_no_exercises(
     assert new.exercise_note.startswith("No exercises")
     assert all(c.endswith("stopped for now") for c in decision.changes)
     assert len(decision.changes) == len(plan.exercises)
+    redose = PlanEdit(doses={"bird_dog": DoseChange(sets=2)})
+    problems = check_edit(plan, redose, triage_level=level)  # type: ignore[arg-type]
+    assert fields(problems) == ["dose.bird_dog"]
+    assert problems[0].message.startswith("Bird dog: the dose cannot change")
 
 
 def test_the_plan_keeps_between_one_and_the_maximum(plan: Plan) -> None:

@@ -246,6 +246,17 @@ def check_edit(
 
     result = kept + added
     for ex_id, change in edit.doses.items():
+        if level in SEE_DOCTOR_LEVELS and change.given():
+            # The version will have no exercises: a new dose would be silently lost.
+            name = current[ex_id].name if ex_id in current else ex_id
+            problems.append(
+                EditProblem(
+                    f"dose.{ex_id}",
+                    f"{name}: the dose cannot change: the current triage is {level}, so the "
+                    "plan has no exercises until a doctor has seen the person.",
+                )
+            )
+            continue
         problems.extend(_check_dose(ex_id, change, result, current, lib))
 
     if level not in SEE_DOCTOR_LEVELS:
