@@ -134,6 +134,9 @@ def test_a_therapist_edit_is_stored_as_a_new_version_with_author_and_note(
 
     page = client.get(f"/staff/intakes/{record.reference}/").content.decode()
     assert "Version 2, made by Alex Jones (physical therapist)" in page
+    assert "Version 2: Alex Jones (physical therapist)" in page
+    assert "(with a note to the patient)" in page
+    assert "Version 1: PainPath, from the intake" in page
     assert "Do the bird dog slowly.<br>Call us if it hurts more." in page
 
 

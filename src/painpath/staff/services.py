@@ -328,6 +328,17 @@ _MADE_BY = {
 
 
 @dataclass(frozen=True)
+class VersionRow:
+    """One plan version in the staff history: ``number``, ``made_by`` (words), ``created_at``
+    (aware UTC) and whether a therapist's ``note`` to the person came with it."""
+
+    number: int
+    made_by: str
+    created_at: dt.datetime
+    has_note: bool
+
+
+@dataclass(frozen=True)
 class CarePlanView:
     """An intake's current care plan for the staff page.
 
@@ -335,7 +346,8 @@ class CarePlanView:
     what made it, in words (PainPath, a check-in, or the therapist's name); ``triage_level``:
     the person's current level (``checkins.services.current_triage_detail``), which decides
     whether exercises are allowed; ``reviewed``: ``(id, name)`` of the leading condition of the
-    latest therapist review, or ``None`` without a review (a rebuild needs one).
+    latest therapist review, or ``None`` without a review (a rebuild needs one);
+    ``history``: every version, newest first.
     """
 
     version: PlanVersion
@@ -343,21 +355,30 @@ class CarePlanView:
     made_by: str
     triage_level: CoreTriageLevel
     reviewed: tuple[str, str] | None
+    history: list[VersionRow]
+
+
+def _made_by(version: PlanVersion) -> str:
+    if version.action == THERAPIST_EDIT and version.author is not None:
+        author = version.author
+        name = author.get_full_name() or author.get_username()
+        return _("%(name)s (physical therapist)") % {"name": name}
+    return _MADE_BY.get(version.action, version.action)
 
 
 def care_plan(user: AnyUser, request: HttpRequest | None, record: IntakeRecord) -> CarePlanView:
-    """The current care plan of ``record`` (version 1 is built on first use), audited as
-    ``plan.view`` with the version number shown."""
-    from painpath.checkins.services import current_plan, current_triage_detail
+    """The current care plan of ``record`` (version 1 is built on first use) and the list of
+    its versions, audited as ``plan.view`` with the version number shown. Four queries."""
+    from painpath.checkins.services import current_plan
 
     version = current_plan(record)
-    if version.action == THERAPIST_EDIT and version.author is not None:
-        author = version.author
-        made_by = _("%(name)s (physical therapist)") % {
-            "name": author.get_full_name() or author.get_username()
-        }
-    else:
-        made_by = _MADE_BY.get(version.action, version.action)
+    versions = (
+        PlanVersion.objects.filter(record=record)
+        .select_related("author")
+        .defer("plan")  # the list needs who and when, not every stored plan
+        .order_by("-number")
+    )
+    history = [VersionRow(v.number, _made_by(v), v.created_at, bool(v.note)) for v in versions]
     review = record.reviews.order_by("-created_at", "-id").first()
     reviewed = None
     if review is not None:
@@ -366,9 +387,10 @@ def care_plan(user: AnyUser, request: HttpRequest | None, record: IntakeRecord) 
     return CarePlanView(
         version=version,
         plan=Plan.from_dict(version.plan),
-        made_by=str(made_by),
-        triage_level=current_triage_detail(record).level,
+        made_by=_made_by(version),
+        triage_level=current_triage_level(record),
         reviewed=reviewed,
+        history=history,
     )
 
 
