@@ -69,22 +69,31 @@ def test_without_groin_pain_sciatica_is_not_lowered() -> None:
     assert "pain in the groin" not in evidence
 
 
-@pytest.mark.parametrize(("pain_now", "level"), [(8, "urgent"), (6, "routine")])
+@pytest.mark.parametrize(
+    ("pain_now", "duration_days", "level"),
+    [(8, None, "urgent"), (8, 60, "urgent"), (6, 60, "routine"), (6, None, "urgent")],
+)
 def test_infection_risk_with_severe_back_pain_is_urgent_even_without_a_duration(
-    pain_now: int, level: str
+    pain_now: int, duration_days: int | None, level: str
 ) -> None:
-    # heldout-045: a 63-year-old man with severe back pain after a hip joint injection
-    answers = {
+    # heldout-045: a 63-year-old man with severe back pain after a hip joint injection.
+    # Knowledge 2026.11.30-8: with the duration skipped, moderate pain is urgent too (the
+    # "new back pain" window of infection_risk_recent_back_pain is assumed met); with pain of
+    # 60 days (outside that window) moderate pain stays routine, as in -7.
+    answers: dict[str, object] = {
         "age": 63,
         "sex": "male",
         "pain_locations": ["low_back_center"],
         "recent_infection_or_procedure": True,
         "pain_now": pain_now,
     }
+    if duration_days is not None:
+        answers["duration_days"] = duration_days
     result = assess(answers)
     fired = {flag.rule_id for flag in result.triage.red_flags}
     assert result.triage.level == level
     assert ("infection_risk_with_systemic_or_progressive_pain" in fired) is (pain_now >= 7)
+    assert ("infection_risk_recent_back_pain" in fired) is (duration_days is None)
 
 
 def test_worst_pain_of_the_week_counts_as_severe_for_the_infection_rule() -> None:

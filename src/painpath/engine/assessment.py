@@ -115,7 +115,13 @@ class RankedCondition:
 
 @dataclass(frozen=True)
 class RedFlag:
-    """A red-flag rule that fired: its id, the level it demands, why, and its source."""
+    """A red-flag rule that fired: its id, the level it demands, why, and its source.
+
+    ``assumed`` lists the unanswered linkIds the rule treated as met (``if_unknown: true`` in
+    ``red_flags.yaml``, e.g. ``duration_days`` taken as recent); when non-empty, ``reason``
+    ends with a plain sentence saying what was assumed, and the JSON form has an ``assumed``
+    key (an extra key, which the output contract allows).
+    """
 
     rule_id: str
     level: TriageLevel
@@ -123,9 +129,10 @@ class RedFlag:
     conditions: tuple[str, ...]
     source: str
     answers: tuple[str, ...] = ()  # linkIds (or linkId=code) that made the rule fire
+    assumed: tuple[str, ...] = ()  # unanswered linkIds assumed to be met (safe reading)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.rule_id,
             "level": self.level,
             "reason": self.reason,
@@ -133,6 +140,9 @@ class RedFlag:
             "answers": list(self.answers),
             "source": self.source,
         }
+        if self.assumed:
+            out["assumed"] = list(self.assumed)
+        return out
 
 
 @dataclass(frozen=True)

@@ -53,23 +53,26 @@ class _Generator:
         """Python source for ``e`` that evaluates to True, False or None (unknown)."""
         if e.item is not None:
             v = self.item(e.item)
+            # An unanswered item makes the leaf unknown, or met under `if_unknown: true` (the
+            # safe assumption of a red-flag rule's time window).
+            unanswered = "True" if e.if_unknown else "None"
             for op, sym in (("gte", ">="), ("gt", ">"), ("lte", "<="), ("lt", "<")):
                 bound = getattr(e, op)
                 if bound is not None:
-                    return f"(None if {v} is None else {v} {sym} {float(bound)!r})"
+                    return f"({unanswered} if {v} is None else {v} {sym} {float(bound)!r})"
             if e.is_ is not None:
-                return f"(None if {v} is None else {v} == {e.is_!r})"
+                return f"({unanswered} if {v} is None else {v} == {e.is_!r})"
             if e.in_ is not None:
-                return f"(None if {v} is None else {v} in {self.const(frozenset(e.in_))})"
+                return f"({unanswered} if {v} is None else {v} in {self.const(frozenset(e.in_))})"
             if e.has_any is not None:
                 c = self.const(frozenset(e.has_any))
-                return f"(None if {v} is None else not {c}.isdisjoint({v}))"
+                return f"({unanswered} if {v} is None else not {c}.isdisjoint({v}))"
             if e.has_all is not None:
                 c = self.const(frozenset(e.has_all))
-                return f"(None if {v} is None else {c}.issubset({v}))"
+                return f"({unanswered} if {v} is None else {c}.issubset({v}))"
             if e.has_none is not None:
                 c = self.const(frozenset(e.has_none))
-                return f"(None if {v} is None else {c}.isdisjoint({v}))"
+                return f"({unanswered} if {v} is None else {c}.isdisjoint({v}))"
         if e.answered is not None:
             return f"({e.answered!r} in a)"
         if e.feature is not None:

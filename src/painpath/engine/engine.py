@@ -7,7 +7,7 @@ millisecond.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from painpath.engine import ranking, triage
@@ -46,6 +46,7 @@ def assess(
     *,
     validate: bool = True,
     knowledge: Knowledge | None = None,
+    not_yet_asked: Collection[str] = (),
 ) -> Assessment:
     """Assess one intake.
 
@@ -54,6 +55,10 @@ def assess(
     the answers go through ``painpath.engine.intake.validate_answers`` first, which raises
     ``IntakeError`` naming the bad item; pass ``validate=False`` only for answers that were
     already validated. ``knowledge`` defaults to the packaged knowledge base.
+    ``not_yet_asked`` (linkIds) is for screening a partial intake between steps: a red-flag
+    rule that would fire only by assuming the worst for one of these unanswered items
+    (``if_unknown`` in ``red_flags.yaml``) is not counted, since the question is still to
+    come rather than skipped. Leave it empty for a finished intake.
 
     Returns an :class:`~painpath.engine.assessment.Assessment`: ``triage`` (level, plain
     reasons, fired red flags; screened before and independently of the ranking) and
@@ -71,7 +76,7 @@ def assess(
 
     # Every rule and finding expression, evaluated once by the generated evaluator.
     evaluation = kb.evaluate(answers)
-    fired = triage.screen(kb, answers, evaluation)
+    fired = triage.screen(kb, answers, evaluation, not_yet_asked)
     ranked = ranking.rank(kb, answers, fired, evaluation)
     tri = triage.decide(kb, answers, fired, ranked, evaluation)
     return Assessment(

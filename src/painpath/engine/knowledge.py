@@ -25,12 +25,29 @@ Expression grammar (a mapping with exactly one operator)::
     {all: [expr, ...]}                       every part true
     {any: [expr, ...]}                       at least one part true
 
+A comparison leaf may add ``if_unknown: true`` (red-flag rules only)::
+
+    {item: duration_days, lt: 42, if_unknown: true,
+     if_unknown_text: "You did not say how long ...",   # told to the person when assumed
+     basis: "why assuming the worst is right, with its source"}
+
+meaning: when ``item`` is unanswered this leaf counts as met (the safe assumption), not as
+unknown. It exists for time-window gates of emergency/urgent rules ("pain began less than six
+weeks ago"): a skipped "how long" question must not hide a red flag whose definite parts are
+all present. The loader refuses it in features, findings and routine rules, without a
+``basis`` and ``if_unknown_text``, and as one alternative of an ``any`` whose other
+alternatives do not read the same item (that would let a missing answer alone satisfy a
+clinical criterion); see :func:`_check_assumptions`. Triage tells the person when a rule fired
+only because of such an assumption (``triage.decide``).
+
 Evaluation is three-valued: ``True``, ``False`` or ``None`` (unknown). An absent item is unknown,
 never "no": ``{item: fever_or_chills, is: false}`` is unknown when fever was not asked, and a rule
 fires only when its expression is ``True``. ``all`` is false if any part is false, unknown if any
 part is unknown, else true; ``any`` is true if any part is true, unknown if any is unknown, else
 false. There is deliberately no ``not``: negative evidence must be written as an explicit answer
-(``is: false``, ``has_none``) so that silence can never count as "no".
+(``is: false``, ``has_none``) so that silence can never count as "no". The only leaves that are
+definite on a missing answer are ``answered`` and the ``if_unknown: true`` leaves above (which
+make silence count as the more urgent "yes", never as "no").
 """
 
 from __future__ import annotations
@@ -54,7 +71,7 @@ from painpath.engine.assessment import Evidence
 from painpath.engine.compiler import Evaluator, build_evaluator
 
 #: Version of the clinical content; bump whenever a number, rule or text in data/ changes.
-KNOWLEDGE_VERSION = "2026.11.30-7"
+KNOWLEDGE_VERSION = "2026.11.30-8"
 
 #: Evaluated expression: an answer-dict -> True / False / None (unknown).
 Predicate = Callable[[Mapping[str, Any]], bool | None]
@@ -129,6 +146,9 @@ class Expr(_Strict):
     feature: str | None = None
     all_: tuple[Expr, ...] | None = Field(default=None, alias="all")
     any_: tuple[Expr, ...] | None = Field(default=None, alias="any")
+    if_unknown: Literal[True] | None = None
+    if_unknown_text: str | None = None
+    basis: str | None = None
 
     @model_validator(mode="after")
     def _one_operator(self) -> Expr:
@@ -157,7 +177,27 @@ class Expr(_Strict):
             value = getattr(self, name)
             if value is not None and len(value) == 0:
                 raise ValueError(f"'{name.rstrip('_')}' must not be empty")
+        if self.if_unknown:
+            if self.item is None:
+                raise ValueError("'if_unknown' belongs on a comparison leaf with 'item'")
+            if not (self.basis or "").strip():
+                raise ValueError(
+                    "'if_unknown' needs a 'basis' saying why assuming the worst is right"
+                )
+            if not (self.if_unknown_text or "").strip():
+                raise ValueError(
+                    "'if_unknown' needs an 'if_unknown_text' telling the person what was assumed"
+                )
+        elif self.basis is not None or self.if_unknown_text is not None:
+            raise ValueError("'basis' and 'if_unknown_text' are allowed only with 'if_unknown'")
         return self
+
+    def assumptions(self) -> list[Expr]:
+        """The ``if_unknown: true`` leaves of this expression, in order (not following features)."""
+        if self.if_unknown:
+            return [self]
+        parts = (self.all_ or ()) + (self.any_ or ())
+        return [leaf for part in parts for leaf in part.assumptions()]
 
     def items(self) -> set[str]:
         """Every linkId this expression reads (not following features)."""
@@ -191,19 +231,8 @@ class Expr(_Strict):
     def describe(self) -> str:
         """A compact, stable text form, e.g. ``age>=70`` or ``worse_with=coughing...``."""
         if self.item is not None:
-            for op, sym in (("gte", ">="), ("gt", ">"), ("lte", "<="), ("lt", "<")):
-                bound = getattr(self, op)
-                if bound is not None:
-                    return f"{self.item}{sym}{_num(bound)}"
-            if self.is_ is not None:
-                value = str(self.is_).lower() if isinstance(self.is_, bool) else self.is_
-                return f"{self.item}={value}"
-            for op in ("in_", "has_any", "has_all", "has_none"):
-                codes = getattr(self, op)
-                if codes is not None:
-                    joiner = "+" if op == "has_all" else "|"
-                    prefix = "!" if op == "has_none" else ""
-                    return f"{self.item}={prefix}{joiner.join(codes)}"
+            # Marked so that an assumed leaf never shares an atom with a plain one.
+            return self._describe_leaf() + (" [if unknown: true]" if self.if_unknown else "")
         if self.answered is not None:
             return f"{self.answered}?"
         if self.feature is not None:
@@ -211,6 +240,22 @@ class Expr(_Strict):
         parts = self.all_ or self.any_ or ()
         joiner = " & " if self.all_ else " | "
         return "(" + joiner.join(p.describe() for p in parts) + ")"
+
+    def _describe_leaf(self) -> str:
+        for op, sym in (("gte", ">="), ("gt", ">"), ("lte", "<="), ("lt", "<")):
+            bound = getattr(self, op)
+            if bound is not None:
+                return f"{self.item}{sym}{_num(bound)}"
+        if self.is_ is not None:
+            value = str(self.is_).lower() if isinstance(self.is_, bool) else self.is_
+            return f"{self.item}={value}"
+        for op in ("in_", "has_any", "has_all", "has_none"):
+            codes = getattr(self, op)
+            if codes is not None:
+                joiner = "+" if op == "has_all" else "|"
+                prefix = "!" if op == "has_none" else ""
+                return f"{self.item}={prefix}{joiner.join(codes)}"
+        raise AssertionError("a leaf always has one comparison")  # pragma: no cover
 
 
 def _num(x: float) -> str:
@@ -416,9 +461,19 @@ class CompiledModel:
 
 @dataclass(frozen=True)
 class CompiledRule:
+    """A compiled rule: its data, its predicate and the linkIds it reads.
+
+    For a red-flag rule with ``if_unknown`` leaves, ``strict_test`` is the same expression
+    with no assumption (unknown where an item is unanswered) and ``assumed`` the
+    ``(linkId, text for the person)`` pairs of those leaves, in rule order; triage compares the
+    two tests to tell whether the rule fired only because an unanswered item was assumed.
+    """
+
     rule: RedFlagRule | RoutineRule
     test: Predicate
     answers: tuple[str, ...]
+    strict_test: Predicate | None = None
+    assumed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -516,13 +571,62 @@ def feature_key(name: str) -> str:
     return "$" + name
 
 
-def compile_expr(expr: Expr, features: Mapping[str, Any]) -> Predicate:
+def compile_expr(expr: Expr, features: Mapping[str, Any], *, assume: bool = True) -> Predicate:
     """Turn an :class:`Expr` into a three-valued predicate over a *prepared* answers mapping.
 
     ``features`` holds the names of the features defined so far; a feature reference reads
     the value :meth:`Knowledge.prepare` stored under :func:`feature_key` (unknown if absent).
+    With ``assume=False`` every ``if_unknown`` leaf is evaluated strictly (unknown when its
+    item is unanswered): triage uses that to tell whether a rule fired only by assumption.
     Raises ``KeyError`` for an unknown feature name.
     """
+    if expr.item is not None:
+        leaf = _compile_leaf(expr)
+        if expr.if_unknown and assume:
+            item = expr.item
+            return lambda a: True if a.get(item) is None else leaf(a)
+        return leaf
+    if expr.answered is not None:
+        name = expr.answered
+        return lambda a: name in a
+    if expr.feature is not None:
+        if expr.feature not in features:
+            raise KeyError(expr.feature)
+        key = feature_key(expr.feature)
+        return lambda a: a.get(key)
+    if expr.all_ is not None:
+        parts = tuple(compile_expr(p, features, assume=assume) for p in expr.all_)
+
+        def all_of(a: Mapping[str, Any]) -> bool | None:
+            unknown = False
+            for part in parts:
+                r = part(a)
+                if r is False:
+                    return False
+                if r is None:
+                    unknown = True
+            return None if unknown else True
+
+        return all_of
+    if expr.any_ is not None:
+        parts = tuple(compile_expr(p, features, assume=assume) for p in expr.any_)
+
+        def any_of(a: Mapping[str, Any]) -> bool | None:
+            unknown = False
+            for part in parts:
+                r = part(a)
+                if r is True:
+                    return True
+                if r is None:
+                    unknown = True
+            return None if unknown else False
+
+        return any_of
+    raise KnowledgeError(f"expression {expr.describe()} has no operator")  # pragma: no cover
+
+
+def _compile_leaf(expr: Expr) -> Predicate:
+    """The strict predicate of a comparison leaf: unknown when its item is unanswered."""
     item = expr.item
     if item is not None:
         if expr.gte is not None:
@@ -552,43 +656,7 @@ def compile_expr(expr: Expr, features: Mapping[str, Any]) -> Predicate:
         if expr.has_none is not None:
             codes = frozenset(expr.has_none)
             return lambda a: None if (v := a.get(item)) is None else codes.isdisjoint(v)
-    if expr.answered is not None:
-        name = expr.answered
-        return lambda a: name in a
-    if expr.feature is not None:
-        if expr.feature not in features:
-            raise KeyError(expr.feature)
-        key = feature_key(expr.feature)
-        return lambda a: a.get(key)
-    if expr.all_ is not None:
-        parts = tuple(compile_expr(p, features) for p in expr.all_)
-
-        def all_of(a: Mapping[str, Any]) -> bool | None:
-            unknown = False
-            for part in parts:
-                r = part(a)
-                if r is False:
-                    return False
-                if r is None:
-                    unknown = True
-            return None if unknown else True
-
-        return all_of
-    if expr.any_ is not None:
-        parts = tuple(compile_expr(p, features) for p in expr.any_)
-
-        def any_of(a: Mapping[str, Any]) -> bool | None:
-            unknown = False
-            for part in parts:
-                r = part(a)
-                if r is True:
-                    return True
-                if r is None:
-                    unknown = True
-            return None if unknown else False
-
-        return any_of
-    raise KnowledgeError(f"expression {expr.describe()} has no operator")  # pragma: no cover
+    raise KnowledgeError(f"expression {expr.describe()} is not a comparison")  # pragma: no cover
 
 
 def _first_answer(expr: Expr, features: Mapping[str, Feature]) -> tuple[str, str | None]:
@@ -613,22 +681,63 @@ def _answers_read(expr: Expr, features: Mapping[str, Feature]) -> tuple[str, ...
     return tuple(sorted(out))
 
 
-def _uses_answered(expr: Expr, features: Mapping[str, Feature]) -> bool:
-    if expr.answered is not None:
+def _definite_when_unanswered(expr: Expr, features: Mapping[str, Feature]) -> bool:
+    """True when a part of ``expr`` is definite on a missing item (``answered``, ``if_unknown``)."""
+    if expr.answered is not None or expr.if_unknown:
         return True
-    if any(_uses_answered(features[n].when, features) for n in expr.features()):
+    if any(_definite_when_unanswered(features[n].when, features) for n in expr.features()):
         return True
-    return any(_uses_answered(p, features) for p in (expr.all_ or ()) + (expr.any_ or ()))
+    parts = (expr.all_ or ()) + (expr.any_ or ())
+    return any(_definite_when_unanswered(p, features) for p in parts)
 
 
 def _skip_set(expr: Expr, features: Mapping[str, Feature]) -> frozenset[str] | None:
     """Items of which at least one must be answered for ``expr`` to be true.
 
-    ``None`` when the expression must always be evaluated (it uses ``answered``).
+    ``None`` when the expression must always be evaluated (it uses ``answered`` or
+    ``if_unknown``, which can be true with every item it reads unanswered).
     """
-    if _uses_answered(expr, features):
+    if _definite_when_unanswered(expr, features):
         return None
     return frozenset(_answers_read(expr, features))
+
+
+def _refuse_assumptions(expr: Expr, filename: str, entry: str) -> None:
+    """Raise when ``expr`` (a feature, finding or routine rule) uses ``if_unknown``.
+
+    Assuming the worst is a safety device for emergency/urgent rules only: in a finding it would
+    move probabilities on an unanswered question, and in a feature it would leak into every rule
+    and finding that uses the feature.
+    """
+    leaves = expr.assumptions()
+    if leaves:
+        raise KnowledgeError(
+            f"{filename}: entry {entry!r}: field 'when': 'if_unknown' (on {leaves[0].item!r}) "
+            "is allowed only in red-flag (emergency or urgent) rules"
+        )
+
+
+def _lone_assumed_alternative(expr: Expr) -> str | None:
+    """The item of an ``if_unknown`` leaf that sits beside unrelated alternatives, if any.
+
+    Below an ``any``, an assumed leaf is acceptable only when every alternative of that ``any``
+    reads the same item (the ``any`` is then a time window written in parts, e.g. "under 90
+    days, or under a year and worsening"). Beside alternatives about something else (sudden
+    onset, severe pain...), a skipped question alone would satisfy that criterion.
+    """
+    for part in expr.all_ or ():
+        found = _lone_assumed_alternative(part)
+        if found:
+            return found
+    for part in expr.any_ or ():
+        for leaf in part.assumptions():
+            assert leaf.item is not None
+            if any(leaf.item not in other.items() for other in expr.any_ or ()):
+                return leaf.item
+        found = _lone_assumed_alternative(part)
+        if found:
+            return found
+    return None
 
 
 def _logit(p: float) -> float:
@@ -715,6 +824,7 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
                 f"features.yaml: entry {feat.id!r}: field 'when': unknown feature "
                 f"{exc.args[0]!r} (a feature may use only features defined above it)"
             ) from None
+        _refuse_assumptions(feat.when, "features.yaml", feat.id)
         feature_defs[feat.id] = feat
         reads = _skip_set(feat.when, feature_defs)
         # An empty set means "always evaluate" (see prepare()).
@@ -753,6 +863,7 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
                     f"likelihoods.yaml: entry {m.condition}/{f.id}: field 'id': duplicate"
                 )
             finding_ids.add(f.id)
+            _refuse_assumptions(f.when, "likelihoods.yaml", f"{m.condition}/{f.id}")
             lr = min(max(f.lr, lik.lr_floor), lik.lr_ceiling)
             link_id, code = _first_answer(f.when, feature_defs)
             test = comp(f.when, "likelihoods.yaml", f"{m.condition}/{f.id}")
@@ -825,16 +936,13 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
                     f"red_flags.yaml: entry {r.id!r}: field 'covers': {g!r} is not a finding "
                     f"group of {r.conditions[0]!r} in likelihoods.yaml"
                 )
-        red.append(
-            CompiledRule(
-                r, comp(r.when, "red_flags.yaml", r.id), _answers_read(r.when, feature_defs)
-            )
-        )
+        red.append(_compile_red_flag(r, comp, feature_defs, compiled_features, feature_plan))
     routine: list[CompiledRule] = []
     for rr in flags.routine:
         if rr.id in rule_ids:
             raise KnowledgeError(f"red_flags.yaml: entry {rr.id!r}: field 'id': duplicate")
         rule_ids.add(rr.id)
+        _refuse_assumptions(rr.when, "red_flags.yaml", rr.id)
         routine.append(
             CompiledRule(
                 rr, comp(rr.when, "red_flags.yaml", rr.id), _answers_read(rr.when, feature_defs)
@@ -871,6 +979,51 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
         ),
         evaluator=evaluator,
         evaluator_source=evaluator_source,
+    )
+
+
+def _compile_red_flag(
+    rule: RedFlagRule,
+    comp: Callable[[Expr, str, str], Predicate],
+    feature_defs: Mapping[str, Feature],
+    compiled_features: Mapping[str, Predicate],
+    feature_plan: Sequence[tuple[str, Predicate, frozenset[str]]],
+) -> CompiledRule:
+    """Compile one red-flag rule, checking its ``if_unknown`` leaves (see the module docstring).
+
+    Raises :class:`KnowledgeError` naming the rule when an assumed leaf is a lone alternative
+    of an ``any`` or when the rule would fire on an empty intake (on assumptions alone).
+    """
+    test = comp(rule.when, "red_flags.yaml", rule.id)
+    answers = _answers_read(rule.when, feature_defs)
+    leaves = rule.when.assumptions()
+    if not leaves:
+        return CompiledRule(rule, test, answers)
+    lone = _lone_assumed_alternative(rule.when)
+    if lone:
+        raise KnowledgeError(
+            f"red_flags.yaml: entry {rule.id!r}: field 'when': 'if_unknown' on {lone!r} is one "
+            "alternative of an 'any' whose other alternatives do not read it, so a skipped "
+            "question alone would satisfy that part of the rule"
+        )
+    empty: dict[str, Any] = {}
+    for key, feature_test, reads in feature_plan:
+        empty[key] = None if reads else feature_test(empty)
+    if test(empty) is True:
+        raise KnowledgeError(
+            f"red_flags.yaml: entry {rule.id!r}: field 'when': the rule fires on an empty "
+            "intake; 'if_unknown' may only fill a gap beside definite answers"
+        )
+    texts: dict[str, str] = {}
+    for leaf in leaves:
+        assert leaf.item is not None and leaf.if_unknown_text is not None
+        texts.setdefault(leaf.item, leaf.if_unknown_text.strip())
+    return CompiledRule(
+        rule,
+        test,
+        answers,
+        strict_test=compile_expr(rule.when, compiled_features, assume=False),
+        assumed=tuple(texts.items()),
     )
 
 

@@ -13,12 +13,17 @@ red flag fired does ``decide`` choose between ``routine`` and ``self_care``:
 * otherwise ``self_care``.
 
 Rules fire only on definite answers (three-valued logic in ``knowledge.py``): a missing answer
-can never make a rule fire, and can never be read as "no".
+can never be read as "no". The one exception is deliberate and points the other way: a red-flag
+rule's time window marked ``if_unknown: true`` (e.g. "back pain for less than six weeks" in
+the infection rules) counts as met when the person skipped the question, so that a skipped
+"how long" cannot hide a red flag whose definite parts are all present. When a rule fired only
+because of such an assumption, its reason says so in plain words (the leaf's
+``if_unknown_text``), and ``RedFlag.assumed`` names the items assumed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from painpath.engine.assessment import RankedCondition, RedFlag, Triage, TriageLevel, urgency_rank
@@ -34,16 +39,40 @@ def screen(
     knowledge: Knowledge,
     answers: Mapping[str, Any],
     evaluation: Evaluation | None = None,
+    not_yet_asked: Collection[str] = (),
 ) -> tuple[CompiledRule, ...]:
     """The red-flag rules (emergency or urgent) that fire for ``answers``, most urgent first.
 
     Order within a level is the order of ``red_flags.yaml``. Independent of the ranking.
     ``evaluation`` is ``knowledge.evaluate(answers)`` when the caller already has it.
+    ``not_yet_asked`` (linkIds) is for screening a partial intake: an ``if_unknown`` assumption
+    stands in for a question the person skipped, not for one still to come, so a rule that
+    fires only by assuming such an item is left out (it is screened again once asked).
     """
     red_idx = (evaluation or knowledge.evaluate(answers))[0]
     fired = [knowledge.red_flags[i] for i in red_idx]
+    if not_yet_asked:
+        pending = frozenset(not_yet_asked)
+        fired = [r for r in fired if pending.isdisjoint(assumed_items(knowledge, r, answers))]
     fired.sort(key=lambda r: urgency_rank(r.rule.level))  # type: ignore[union-attr]  # stable
     return tuple(fired)
+
+
+def assumed_items(
+    knowledge: Knowledge, rule: CompiledRule, answers: Mapping[str, Any]
+) -> dict[str, str]:
+    """The unanswered items a fired rule needed to assume, with the text for the person.
+
+    Empty when the rule has no ``if_unknown`` leaf, when all those items were answered, or when
+    the rule is true on the answers alone (no assumption needed). Otherwise
+    ``{linkId: if_unknown_text}`` for every assumed item that is unanswered, in rule order.
+    """
+    missing = {item: text for item, text in rule.assumed if item not in answers}
+    if not missing or rule.strict_test is None:
+        return {}
+    if rule.strict_test(knowledge.prepare(answers)) is True:
+        return {}
+    return missing
 
 
 def _present(rule: CompiledRule, answers: Mapping[str, Any]) -> tuple[str, ...]:
@@ -66,25 +95,28 @@ def decide(
     """
     if fired:
         flags = []
+        reasons: list[str] = []
+        told: list[str] = []  # what was assumed, said once after the rules' own reasons
         for r in fired:
             rule = r.rule
             assert isinstance(rule, RedFlagRule)
+            assumed = assumed_items(knowledge, r, answers)
             flags.append(
                 RedFlag(
                     rule_id=rule.id,
                     level=rule.level,
-                    reason=rule.reason,
+                    reason=" ".join([rule.reason, *assumed.values()]),
                     conditions=rule.conditions,
                     source=rule.source,
                     answers=_present(r, answers),
+                    assumed=tuple(assumed),
                 )
             )
+            if rule.reason not in reasons:
+                reasons.append(rule.reason)
+            told.extend(text for text in assumed.values() if text not in told)
         level: TriageLevel = flags[0].level
-        reasons: list[str] = []
-        for f in flags:
-            if f.reason not in reasons:
-                reasons.append(f.reason)
-        return Triage(level=level, reasons=tuple(reasons), red_flags=tuple(flags))
+        return Triage(level=level, reasons=(*reasons, *told), red_flags=tuple(flags))
 
     routine_idx = (evaluation or knowledge.evaluate(answers))[1]
     reasons = [knowledge.routine[i].rule.reason for i in routine_idx]
