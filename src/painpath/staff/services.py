@@ -460,7 +460,9 @@ def rebuild_care_plan(
     confirmed = RankedCondition(cid, _condition_name(record, cid), probability)
 
     def make(plan: Plan) -> tuple[Plan, Decision]:
-        rebuilt = build_plan(assessment, confirmed=confirmed)
+        # The current plan's answers: the intake's plus any warning sign reported since.
+        current = replace(assessment, answers={**assessment.answers, **plan.answers})
+        rebuilt = build_plan(current, confirmed=confirmed)
         return therapist_rebuild(plan, rebuilt, note=note, at=timezone.now().isoformat())
 
     return _store_plan(user, request, record, base_number, make, kind="rebuild")
