@@ -275,3 +275,118 @@ def test_every_feature_is_used_by_a_rule_or_finding() -> None:
     for r in kb.red_flags + kb.routine:
         used |= r.rule.when.features()
     assert set(kb.features) <= used, sorted(set(kb.features) - used)
+
+
+# --------------------------------------------------------------------------- if_unknown leaves
+
+_ASSUMED_WINDOW = {
+    "item": "duration_days",
+    "lt": 42,
+    "if_unknown": True,
+    "if_unknown_text": "You did not say when this pain started.",
+    "basis": "why assuming the worst is right here",
+}
+
+
+def _entry(entries: list[dict[str, Any]], entry_id: str) -> dict[str, Any]:
+    return next(e for e in entries if e.get("id") == entry_id)
+
+
+def test_if_unknown_in_a_routine_rule_is_refused_naming_the_rule() -> None:
+    raw = _raw()
+    _entry(raw["red_flags.yaml"]["routine"], "persistent_pain")["when"] = dict(_ASSUMED_WINDOW)
+    with pytest.raises(
+        KnowledgeError, match=r"red_flags\.yaml: entry 'persistent_pain'.*if_unknown.*red-flag"
+    ):
+        build_knowledge(raw)
+
+
+def test_if_unknown_in_a_feature_is_refused_naming_the_feature() -> None:
+    raw = _raw()
+    _entry(raw["features.yaml"]["features"], "acute_episode")["when"] = dict(_ASSUMED_WINDOW)
+    with pytest.raises(KnowledgeError, match=r"features\.yaml: entry 'acute_episode'.*red-flag"):
+        build_knowledge(raw)
+
+
+def test_if_unknown_in_a_finding_is_refused_naming_the_finding() -> None:
+    raw = _raw()
+    model = next(m for m in raw["likelihoods.yaml"]["models"] if m["condition"] == "muscle_strain")
+    model["findings"][0]["when"] = dict(_ASSUMED_WINDOW)
+    finding = model["findings"][0]["id"]
+    with pytest.raises(
+        KnowledgeError, match=rf"likelihoods\.yaml: entry 'muscle_strain/{finding}'.*red-flag"
+    ):
+        build_knowledge(raw)
+
+
+@pytest.mark.parametrize(
+    ("drop", "message"), [("basis", "needs a 'basis'"), ("if_unknown_text", "if_unknown_text")]
+)
+def test_if_unknown_without_its_explanations_is_refused(drop: str, message: str) -> None:
+    raw = _raw()
+    rule = _entry(raw["red_flags.yaml"]["red_flags"], "infection_risk_recent_back_pain")
+    rule["when"]["all"][1] = {k: v for k, v in _ASSUMED_WINDOW.items() if k != drop}
+    with pytest.raises(KnowledgeError, match=rf"infection_risk_recent_back_pain.*{message}"):
+        build_knowledge(raw)
+
+
+@pytest.mark.parametrize(
+    "leaf",
+    [
+        {"item": "duration_days", "lt": 42, "if_unknown": False, "basis": "b",
+         "if_unknown_text": "t"},
+        {"item": "duration_days", "lt": 42, "basis": "a basis without an assumption"},
+        {"all": [{"item": "limp", "is": True}], "if_unknown": True, "basis": "b",
+         "if_unknown_text": "t"},
+    ],
+)  # fmt: skip
+def test_malformed_if_unknown_is_refused_naming_the_rule(leaf: dict[str, Any]) -> None:
+    raw = _raw()
+    rule = _entry(raw["red_flags.yaml"]["red_flags"], "infection_risk_recent_back_pain")
+    rule["when"]["all"][1] = leaf
+    with pytest.raises(KnowledgeError, match=r"red_flags\.yaml: entry 'infection_risk_recent_back"):
+        build_knowledge(raw)
+
+
+def test_if_unknown_as_a_lone_alternative_of_an_any_is_refused() -> None:
+    # aaa_acute_abdominal: "new" is one of several signs of an acute presentation; assuming
+    # it would make the rule fire on a skipped question instead of a reported sign.
+    raw = _raw()
+    rule = _entry(raw["red_flags.yaml"]["red_flags"], "aaa_acute_abdominal")
+    alternatives = rule["when"]["all"][2]["any"]
+    index = next(i for i, e in enumerate(alternatives) if e.get("item") == "duration_days")
+    alternatives[index] = {**_ASSUMED_WINDOW, "lt": 8}
+    with pytest.raises(
+        KnowledgeError,
+        match=r"entry 'aaa_acute_abdominal': field 'when': 'if_unknown' on 'duration_days' is one "
+        r"alternative of an 'any'",
+    ):
+        build_knowledge(raw)
+
+
+def test_a_rule_that_fires_on_assumptions_alone_is_refused() -> None:
+    raw = _raw()
+    rule = _entry(raw["red_flags.yaml"]["red_flags"], "infection_risk_recent_back_pain")
+    rule["when"] = dict(_ASSUMED_WINDOW)
+    with pytest.raises(
+        KnowledgeError, match=r"entry 'infection_risk_recent_back_pain'.*fires on an empty intake"
+    ):
+        build_knowledge(raw)
+
+
+def test_every_if_unknown_leaf_sits_in_an_emergency_or_urgent_rule_with_its_reasons() -> None:
+    kb = load_knowledge()
+    found = {}
+    for name, expr in _all_exprs():
+        leaves = [node for node in _walk(expr) if node.if_unknown]
+        if leaves:
+            found[name] = [(leaf.item, (leaf.basis or "").strip() != "") for leaf in leaves]
+    assert found == {
+        f"rule {rule}": [("duration_days", True)]
+        for rule in (
+            "bilateral_leg_numbness_recent",
+            "infection_risk_hip_pain_limp",
+            "infection_risk_recent_back_pain",
+        )
+    }
+    assert all(r.rule.level in ("emergency", "urgent") for r in kb.red_flags if r.assumed)
