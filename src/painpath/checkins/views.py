@@ -5,6 +5,7 @@ service and renders. Pages are ``never_cache``; nothing health-related goes into
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
@@ -78,6 +80,31 @@ def _charts(rows: tuple[ProgressRow, ...]) -> tuple[str, str | None]:
     return pain, (_data_uri(adherence_svg(rows)) if shown else None)
 
 
+PAUSED_NOTE = gettext_lazy(
+    "Your exercises are paused until a doctor has checked you. Follow the advice above first."
+)
+
+
+def paused_for_doctor(
+    plan: Plan,
+    level: str | None = None,
+    advice: str | None = None,
+    reasons: tuple[str, ...] | None = None,
+) -> Plan:
+    """``plan`` as shown while the person must see a doctor: no exercises, a note saying they
+    are paused, and (for the handout) the more urgent ``level``/``advice``/``reasons`` when a
+    check-in or review raised them. The stored plan version is not changed."""
+    if not plan.exercises and level is None:
+        return plan
+    changed: dict[str, Any] = {"exercises": (), "exercise_note": str(PAUSED_NOTE)}
+    if level is not None:
+        changed.update(
+            triage_level=level, triage_advice=advice or plan.triage_advice,
+            triage_reasons=reasons if reasons is not None else plan.triage_reasons,
+        )  # fmt: skip
+    return dataclasses.replace(plan, **changed)
+
+
 def _local_day(at: str | None, zone: str) -> str:
     """An ISO 8601 timestamp as the day patients read everywhere (clinic's zone, the clinic
     app's format: "Tuesday, March 3"); "" when missing or unreadable."""
@@ -114,15 +141,19 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
         label=functools.partial(_local_day, zone=zone),
     )
     pain_chart, adherence_chart = _charts(tuple(rows)) if checkins else (None, None)
-    exercises = [
-        (item, _drawing_uri(item.drawing) if item.drawing else None) for item in current.exercises
-    ]
     latest = current.history[-1] if current.history else None
     # A warning sign at a check-in or the clinic's review: the banner replaces the triage box.
     escalation = escalation_view(record)
     see_doctor = current.triage_level in ("emergency", "urgent") or (
         escalation is not None and escalation.level in ("emergency", "urgent")
     )
+    if see_doctor:
+        # A review can raise the advice to "see a doctor" without a new plan version: the
+        # stored exercises are then paused here and in the handout, never listed under it.
+        current = paused_for_doctor(current)
+    exercises = [
+        (item, _drawing_uri(item.drawing) if item.drawing else None) for item in current.exercises
+    ]
     context: dict[str, Any] = {
         "plan": current,
         "escalation": escalation,
@@ -167,6 +198,11 @@ def plan_pdf(request: HttpRequest, token: str) -> HttpResponse:
 
     record = _record(token)
     current = Plan.from_dict(services.current_plan(record).plan)
+    escalation = escalation_view(record)
+    if escalation is not None and escalation.level in ("emergency", "urgent"):
+        current = paused_for_doctor(
+            current, escalation.level, escalation.headline, tuple(escalation.reasons)
+        )
     zone = services.patient_time_zone()
     pdf = render_pdf(
         current,
