@@ -209,3 +209,28 @@ def test_a_review_that_escalates_shows_on_the_very_next_visit(db: None, client: 
     after = client.get(f"/r/{outcome.token}/").content.decode()
     assert "triage-emergency" in after
     assert "Earlier advice (replaced by the advice above)" in after
+    # Nothing under the emergency advice suggests waiting: no self-care, no booking.
+    assert 'id="what-helps"' in before and 'id="what-helps"' not in after
+    assert 'id="book"' in before and 'id="book"' not in after
+
+
+def test_an_urgent_review_replaces_self_care_with_see_a_doctor_first(
+    db: None, client: Client
+) -> None:
+    from django.contrib.auth.models import User
+
+    from painpath.staff.models import IntakeReview
+
+    outcome = services.submit_answers(ROUTINE_ANSWERS, "u" * 43)
+    IntakeReview.objects.create(
+        intake=outcome.record,
+        reviewer=User.objects.create_user("therapist-2"),
+        triage_level="urgent",
+        leading_condition="spinal_infection",
+        agrees_with_engine=False,
+    )
+    html = client.get(f"/r/{outcome.token}/").content.decode()
+    assert "triage-urgent" in html
+    assert 'id="what-helps"' not in html
+    assert 'id="book"' in html
+    assert "See a doctor first, within 24 hours." in html

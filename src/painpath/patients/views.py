@@ -436,9 +436,23 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         record = services.record_for_result_page(token)
     except services.RecordNotFound:
         raise Http404("no such result") from None
+    view = result_view(record.assessment)
+    escalation = None
+    if record.has_escalation:  # type: ignore[attr-defined]  # (services.record_for_result_page)
+        from painpath.checkins.templatetags.checkins_tags import escalation_view
+
+        escalation = escalation_view(record)
+    if escalation is not None and escalation.level in ("emergency", "urgent"):
+        # A check-in or the clinic's review now says "see a doctor": self-care advice under
+        # it would say the opposite (the plan page pauses the exercises the same way).
+        view.show_self_care = False
+        view.show_booking = escalation.level != "emergency"
     context = {
         "record": record,
-        "view": result_view(record.assessment),
+        "view": view,
+        "escalation": escalation,
+        # The level the person must act on now: the escalation's, else the intake's.
+        "level_now": escalation.level if escalation is not None else view.triage.level,
         # The address this page was opened at (the email uses PAINPATH_BASE_URL instead, as a
         # Host header cannot be trusted when nobody is looking at the page).
         "private_link": request.build_absolute_uri(request.path),
