@@ -34,11 +34,12 @@ A comparison leaf may add ``if_unknown: true`` (red-flag rules only)::
 meaning: when ``item`` is unanswered this leaf counts as met (the safe assumption), not as
 unknown. It exists for time-window gates of emergency/urgent rules ("pain began less than six
 weeks ago"): a skipped "how long" question must not hide a red flag whose definite parts are
-all present. The loader refuses it in features, findings and routine rules, without a
-``basis`` and ``if_unknown_text``, and as one alternative of an ``any`` whose other
-alternatives do not read the same item (that would let a missing answer alone satisfy a
-clinical criterion); see :func:`_check_assumptions`. Triage tells the person when a rule fired
-only because of such an assumption (``triage.decide``).
+all present. The loader refuses it in features, findings and routine rules; without a
+``basis`` and an ``if_unknown_text``; as one alternative of an ``any`` whose other
+alternatives do not read the same item (a missing answer alone would then satisfy a clinical
+criterion); and in a rule that would fire on an empty intake (see ``_compile_red_flag`` and
+``_refuse_assumptions``). Triage tells the person when a rule fired only because of such an
+assumption (``triage.decide``).
 
 Evaluation is three-valued: ``True``, ``False`` or ``None`` (unknown). An absent item is unknown,
 never "no": ``{item: fever_or_chills, is: false}`` is unknown when fever was not asked, and a rule
