@@ -8,7 +8,7 @@ Flow::
     draft, key = start_draft()                      # key goes into a signed cookie
     draft = find_draft(key)                         # None when unknown or expired
     save_step(draft, step_index, form.answers, form.cleared, next_index)
-    screening = screen(draft.answers)               # red flags on the answers so far
+    screening = screen(draft.answers, [], draft.furthest_step)  # red flags so far
     outcome = submit_draft(draft, email="")         # IntakeRecord + assessment, one transaction
     record = record_for_token(outcome.token)        # the private link
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,12 +39,27 @@ class RecordNotFound(LookupError):
     """No intake has this private link token (wrong, malformed or deleted)."""
 
 
-def _assess(answers: Mapping[str, Any]) -> Assessment:
+def _assess(answers: Mapping[str, Any], unreached: Collection[str] = ()) -> Assessment:
     # Imported here: the engine loads its knowledge base on first use, not at URL import.
     from painpath.engine import assess
 
-    result: Assessment = assess(answers)
+    result: Assessment = assess(answers, not_yet_asked=unreached)
     return result
+
+
+def not_yet_asked(furthest_step: int) -> tuple[str, ...]:
+    """The linkIds of the questionnaire's steps from ``furthest_step`` on (0-based: the next
+    step the person has not answered yet): questions still to come, not skipped ones.
+
+    The engine assumes the worst for some unanswered questions (a skipped "how long" counts as
+    recent in a few red-flag rules); between steps a question the person has not reached yet
+    must not count as skipped, or the screening would interrupt with an assumption about a
+    question that comes later.
+    """
+    from painpath.engine.questionnaire import load_questionnaire
+
+    steps = load_questionnaire().steps
+    return tuple(item.link_id for step in steps[furthest_step:] for item in step.items)
 
 
 # ----------------------------------------------------------------------------------- drafts
@@ -137,14 +152,21 @@ class Screening:
     new_flags: tuple[str, ...]
 
 
-def screen(answers: Mapping[str, Any], acknowledged: list[str] | tuple[str, ...] = ()) -> Screening:
+def screen(
+    answers: Mapping[str, Any],
+    acknowledged: list[str] | tuple[str, ...] = (),
+    furthest_step: int | None = None,
+) -> Screening:
     """Run the engine's red-flag screening on the answers so far (unknown stays unknown).
 
     Emergency always interrupts. Urgent interrupts when at least one fired urgent rule has not
     been acknowledged yet (so "continue anyway" is asked once per new warning sign, not on
-    every step). Raises :class:`IntakeError` for invalid answers.
+    every step). ``furthest_step``: the draft's next unanswered step; the questions from there
+    on are still to come (:func:`not_yet_asked`); ``None`` screens the answers as finished.
+    Raises :class:`IntakeError` for invalid answers.
     """
-    triage = _assess(validate_answers(drop_hidden_answers(answers))).triage
+    later = not_yet_asked(furthest_step) if furthest_step is not None else ()
+    triage = _assess(validate_answers(drop_hidden_answers(answers)), later).triage
     if triage.level == "emergency":
         return Screening(triage, "emergency", ())
     if triage.level == "urgent":
@@ -169,20 +191,24 @@ class Submitted:
 
 
 def submit_answers(
-    raw_answers: Mapping[str, Any], submission_key: str, email: str = ""
+    raw_answers: Mapping[str, Any],
+    submission_key: str,
+    email: str = "",
+    unreached: Collection[str] = (),
 ) -> Submitted:
     """Validate, assess and store an intake in ONE transaction; idempotent on ``submission_key``.
 
     Hidden answers are dropped first. A second call with the same key (double click, refresh,
     retry) returns the first record with ``created=False`` and changes nothing. Raises
     :class:`IntakeError` for invalid answers (nothing stored). The private link is emailed after
-    the transaction commits when ``email`` is given.
+    the transaction commits when ``email`` is given. ``unreached``: linkIds the person never
+    reached (an intake stopped early for a warning sign), not assumed to be skipped.
     """
     existing = IntakeRecord.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         return Submitted(existing, tokens.result_token(submission_key), False)
     answers = validate_answers(drop_hidden_answers(raw_answers))
-    assessment = _assess(answers)
+    assessment = _assess(answers, unreached)
     token = tokens.result_token(submission_key)
     try:
         with transaction.atomic():
@@ -207,8 +233,15 @@ def submit_answers(
 
 
 def submit_draft(draft: IntakeDraft, email: str = "") -> Submitted:
-    """Submit a draft's answers (see :func:`submit_answers`); the draft is deleted with it."""
-    return submit_answers(draft.answers, draft.submission_key, email)
+    """Submit a draft's answers (see :func:`submit_answers`); the draft is deleted with it.
+
+    An intake stopped early (emergency, or "finish here" after urgent advice) is assessed with
+    the questions the person never reached as still to come, as the screening saw them: its
+    reasons then speak only of what was asked.
+    """
+    return submit_answers(
+        draft.answers, draft.submission_key, email, not_yet_asked(draft.furthest_step)
+    )
 
 
 def record_for_submission(submission_key: str) -> Submitted | None:

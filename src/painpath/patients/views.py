@@ -319,7 +319,7 @@ def _after_save(
     Runs after Back too: a warning sign ticked just before going back must not wait until the
     person comes forward again (they might close the tab instead).
     """
-    screening = services.screen(saved, draft.acknowledged_flags)
+    screening = services.screen(saved, draft.acknowledged_flags, draft.furthest_step)
     if screening.interrupt == "emergency":
         return _result_redirect(request, services.submit_draft(draft))
     if screening.interrupt == "urgent":
@@ -334,7 +334,7 @@ def check(request: HttpRequest) -> HttpResponse:
     draft = _current_draft(request)
     if draft is None:
         return _expired(request)
-    screening = services.screen(draft.answers, draft.acknowledged_flags)
+    screening = services.screen(draft.answers, draft.acknowledged_flags, draft.furthest_step)
     if screening.interrupt is None:
         return redirect(_resume_url(draft))
     if screening.interrupt == "emergency":
