@@ -6,6 +6,11 @@ Cancelling takes two steps so that one stray tap on a phone cannot cancel a visi
 "Cancel my appointment" opens ``/appointments/<token>/cancel`` ("Cancel your appointment on
 ...?"), and only its "Yes, cancel it" form (POST, CSRF, ``confirm=yes``) cancels. A cancelled
 visit's page says so, gives the clinic's phone and offers free times to book again.
+
+When a check-in warning sign or the clinic's review has made the intake behind the visit more
+urgent (``checkins_tags.escalation_view``), the page shows the same escalation banner as the
+result page right under its heading; at emergency it offers no time (no "move", no "book
+again", and a stale form posting one is refused), while cancelling stays possible.
 """
 
 from __future__ import annotations
@@ -18,15 +23,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from painpath.checkins.templatetags.checkins_tags import EscalationView, escalation_view
 from painpath.clinic import services
 from painpath.clinic.api import DEFAULT_WRITE_RATE
 from painpath.clinic.formatting import format_local_datetime, format_local_range
 from painpath.clinic.ics import build_ics
 from painpath.clinic.models import Appointment, AppointmentStatus
+
+#: Shown when a form from before an escalation to emergency tries to move or book a visit: the
+#: page offers no times then (emergency care first), so only a stale page can send it.
+EMERGENCY_FIRST = gettext_lazy(
+    "Please get emergency help first, as the advice above says. Call the clinic to arrange "
+    "physical therapy after you have been seen."
+)
 
 #: How many alternative start times the reschedule (and book-again) form offers.
 RESCHEDULE_CHOICES = 12
@@ -47,6 +61,19 @@ def _changeable(appointment: Appointment) -> bool:
     )
 
 
+def _escalation(appointment: Appointment) -> EscalationView | None:
+    """The escalation banner's content when a check-in warning sign or the clinic's review made
+    the intake behind this visit more urgent since it was booked from, else ``None``."""
+    if appointment.intake is None:
+        return None
+    return escalation_view(appointment.intake)
+
+
+def _emergency_now(escalation: EscalationView | None) -> bool:
+    # Emergency care comes first: no page offers a physical-therapy time instead of it.
+    return escalation is not None and escalation.level == "emergency"
+
+
 def _page(
     request: HttpRequest,
     token: str,
@@ -58,11 +85,13 @@ def _page(
     clinic = appointment.therapist.clinic
     changeable = _changeable(appointment)
     cancelled = appointment.status == AppointmentStatus.CANCELLED
+    escalation = _escalation(appointment)
+    emergency = _emergency_now(escalation)
     # After a cancellation the person may have booked again (here or from their result):
     # then this page links to that visit instead of offering times it would refuse.
     upcoming = services.upcoming_instead_of(appointment) if cancelled else None
     options: list[services.Slot] = []
-    if changeable or (cancelled and upcoming is None):
+    if not emergency and (changeable or (cancelled and upcoming is None)):
         try:
             options = services.first_available_slots(
                 appointment.appointment_type, appointment.therapist, limit=RESCHEDULE_CHOICES
@@ -78,6 +107,8 @@ def _page(
         "local_start": appointment.start.astimezone(clinic.tz),
         "changeable": changeable,
         "cancelled": cancelled,
+        "escalation": escalation,
+        "emergency": emergency,
         "options": [
             (slot, format_local_datetime(slot.start, clinic, with_zone=False)) for slot in options
         ],
@@ -153,6 +184,8 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
 def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     """Move the visit to the chosen start (``start``: ISO 8601 with offset, from the form)."""
     appointment = _appointment(token)
+    if _emergency_now(_escalation(appointment)):
+        return _page(request, token, appointment, error=str(EMERGENCY_FIRST), status=409)
     raw = request.POST.get("start", "")
     try:
         new_start = datetime.fromisoformat(raw)
@@ -174,6 +207,8 @@ def book_again(request: HttpRequest, token: str) -> HttpResponse:
     then open the new appointment's own page with "Your new time is booked" (the confirmation
     email with its .ics goes out from ``services.book_appointment``)."""
     appointment = _appointment(token)
+    if _emergency_now(_escalation(appointment)):
+        return _page(request, token, appointment, error=str(EMERGENCY_FIRST), status=409)
     raw = request.POST.get("start", "")
     try:
         new_start = datetime.fromisoformat(raw)
