@@ -20,7 +20,9 @@ from django_ratelimit.core import is_ratelimited
 
 from painpath.audit.services import log_access
 from painpath.careplan.plan import Plan
+from painpath.checkins.templatetags.checkins_tags import current_level
 from painpath.clinic.models import AppointmentStatus
+from painpath.engine.assessment import TRIAGE_LEVELS
 from painpath.patients.models import IntakeRecord, TriageLevel
 from painpath.staff import services
 from painpath.staff.access import (
@@ -59,11 +61,29 @@ def intake_list(request: HttpRequest) -> HttpResponse:
                 "level_name": _LEVEL_NAMES.get(record.triage_level, record.triage_level),
                 "leading": (record.assessment.get("conditions") or [{}])[0].get("name", ""),
                 "latest_review": reviews[0] if reviews else None,
+                "review_state": _review_state(record, reviews[0] if reviews else None),
                 "booked": booked,
             }
         )
     context = {"page": page, "rows": rows, "tz_name": services.display_time_zone()}
     return render(request, "staff/intake_list.html", context)
+
+
+def _review_state(record: IntakeRecord, review: Any | None) -> str:
+    """How the list's "Review" column reads the latest review: ``"none"``, ``"below"`` (its
+    level is less urgent than a check-in escalation, which it does not lower: it must not read
+    as confirming it), ``"confirmed"`` (the engine's level and leading condition) or
+    ``"changed"``. ``record`` carries the ``with_current_urgency`` annotations."""
+    if review is None:
+        return "none"
+    escalated = getattr(record, "escalated_urgency", None)
+    if (
+        escalated is not None
+        and review.triage_level in TRIAGE_LEVELS
+        and TRIAGE_LEVELS.index(review.triage_level) > int(escalated)
+    ):
+        return "below"
+    return "confirmed" if review.agrees_with_engine else "changed"
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,7 +130,9 @@ def _render_intake(
     choices = services.condition_choices(record)
     if review_form is None:
         initial = {
-            "triage_level": record.triage_level,
+            # The level now (a check-in may have escalated it since the intake), so that
+            # saving the form unchanged never records a lower level than the person's.
+            "triage_level": current_level(record)["level"],
             "leading_condition": services.engine_leading_condition(record),
         }
         review_form = ReviewForm(initial=initial, condition_choices=choices)
