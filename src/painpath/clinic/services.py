@@ -8,6 +8,8 @@ exceptions whose messages are safe to show to the person booking:
   ``"therapist"``, ``"appointment_type"``, ``"patient.email"``, ``"end"``, ...). HTTP 422.
 * ``SlotUnavailableError``: the time was free a moment ago but is taken now (or overlaps another
   visit). HTTP 409.
+* ``AlreadyBookedError``: the intake the booking comes from already has an upcoming initial
+  evaluation (``appointment``); change or cancel that one instead. HTTP 409.
 * ``InvalidTokenError`` / ``ExpiredTokenError``: a cancel/reschedule link that is forged,
   damaged or too old. HTTP 404 / 410.
 
@@ -42,6 +44,7 @@ from painpath.clinic.availability import BusyIndex, DayRules, Period, candidate_
 from painpath.clinic.models import (
     ACTIVE,
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     AppointmentType,
     AvailabilityException,
@@ -83,6 +86,19 @@ class SlotUnavailableError(SchedulingError):
 
     def __init__(self, message: str | None = None) -> None:
         self.message = message or _("This time is no longer available. Please choose another.")
+        super().__init__(self.message)
+
+
+class AlreadyBookedError(SchedulingError):
+    """The intake already has an upcoming booked initial evaluation, ``appointment``: one intake
+    books one first visit at a time (the person moves or cancels it from its own link)."""
+
+    def __init__(self, appointment: Appointment) -> None:
+        self.appointment = appointment
+        self.message = _(
+            "You already have an appointment booked from this result. To change it, use "
+            '"Change or cancel" on that appointment.'
+        )
         super().__init__(self.message)
 
 
@@ -447,8 +463,10 @@ def book_appointment(
     stands).
 
     Raises ``BookingValidationError`` (field named: appointment_type, therapist, start,
-    patient.*) or ``SlotUnavailableError`` if the time is taken, possibly by a concurrent request.
-    Nothing is written when an error is raised.
+    patient.*), ``SlotUnavailableError`` if the time is taken, possibly by a concurrent request,
+    or ``AlreadyBookedError`` when an initial evaluation is booked from an ``intake`` that
+    already has an upcoming one (checked under a lock on the intake row, so two concurrent
+    requests cannot both book). Nothing is written when an error is raised.
     """
     current = _now(now)
     _check_type(appointment_type)
@@ -462,6 +480,13 @@ def book_appointment(
     busy_until = end + appointment_type.buffer
     try:
         with transaction.atomic():
+            if intake is not None and appointment_type.kind == AppointmentKind.INITIAL:
+                # Lock the intake row: a second concurrent booking from it waits, then sees
+                # the first (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
+                list(IntakeRecord.objects.select_for_update().filter(pk=intake.pk).values("pk"))
+                existing = upcoming_initial_evaluation(intake, now=current)
+                if existing is not None:
+                    raise AlreadyBookedError(existing)
             if _overlapping(therapist, start, busy_until, None):
                 raise SlotUnavailableError()
             appointment = Appointment.objects.create(
@@ -659,6 +684,25 @@ def upcoming_instead_of(old: Appointment, *, now: datetime | None = None) -> App
     return (
         Appointment.objects.filter(person, start__gt=_now(now), status=AppointmentStatus.BOOKED)
         .exclude(pk=old.pk)
+        .select_related("therapist__clinic", "appointment_type")
+        .order_by("start")
+        .first()
+    )
+
+
+def upcoming_initial_evaluation(
+    intake: IntakeRecord, *, now: datetime | None = None
+) -> Appointment | None:
+    """The first booked initial evaluation from ``intake`` that starts after ``now`` (default:
+    the current time), with therapist, clinic and type loaded; ``None`` when there is none (a
+    cancelled or past one does not count: booking again is then allowed)."""
+    return (
+        Appointment.objects.filter(
+            intake=intake,
+            status=AppointmentStatus.BOOKED,
+            appointment_type__kind=AppointmentKind.INITIAL,
+            start__gt=_now(now),
+        )
         .select_related("therapist__clinic", "appointment_type")
         .order_by("start")
         .first()

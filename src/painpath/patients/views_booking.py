@@ -10,6 +10,11 @@ Pages (``booking_urls``), all under the intake's private link ``/r/<token>/book/
 3. ``done``: the booked appointment(s) of this intake, the .ics download and the private
    cancel/reschedule link.
 
+One result books one initial evaluation at a time: while it has an upcoming one, ``choose``
+and ``details`` show that appointment with its own change/cancel link instead of times, and a
+POST of another time is refused (409; ``AlreadyBookedError`` from the service closes the race).
+After a cancellation booking works again.
+
 The token gates everything: a page only ever shows the appointments linked to its own intake.
 URLs carry the token and slot codes (therapist id and time), never health data. Views are thin:
 ``painpath.clinic.services`` validates and books.
@@ -213,6 +218,40 @@ def _active_appointments(record: IntakeRecord) -> list[Appointment]:
     )
 
 
+def _already_booked(
+    request: HttpRequest,
+    context: dict[str, object],
+    existing: Appointment,
+    *,
+    refused: str = "",
+) -> HttpResponse:
+    """The page shown instead of times while the intake has an upcoming initial evaluation
+    (``existing``): its time and its own manage link. ``refused``: the message for a booking
+    just refused (status 409), else "" (status 200)."""
+    tz = existing.therapist.clinic.tz
+    context = {
+        **context,
+        "existing": existing,
+        "local_start": existing.start.astimezone(tz),
+        "local_end": existing.end.astimezone(tz),
+        "manage_url": scheduling.manage_url(existing),
+        "refused": refused,
+    }
+    return render(
+        request,
+        "patients/booking/already_booked.html",
+        context,
+        status=409 if refused else 200,
+    )
+
+
+#: Why a second booking from the same result was refused (the first one stays as it is).
+SECOND_BOOKING_REFUSED = gettext_lazy(
+    "We did not book another appointment: you already have this one from your result. To "
+    'choose another time, use "Change or cancel this appointment" below.'
+)
+
+
 def _urgent_advice(record: IntakeRecord) -> str:
     """The triage advice when it is more urgent than physical therapy, else ""."""
     if record.triage_level in ("emergency", "urgent"):
@@ -258,6 +297,9 @@ def choose(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "patients/booking/emergency.html", context)
     if appointment_type is None:
         return render(request, "patients/booking/unavailable.html", context)
+    existing = scheduling.upcoming_initial_evaluation(record)
+    if existing is not None:
+        return _already_booked(request, context, existing)
     clinic = appointment_type.clinic
     therapists = _therapists(appointment_type)
     data = request.GET.copy()
@@ -348,6 +390,14 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
     taken_message = ""
     choice: SlotChoice | None
 
+    existing = scheduling.upcoming_initial_evaluation(record)
+    if existing is not None:
+        # One result books one first visit at a time: show it (GET), or refuse a second one
+        # (POST), except a resent form for this very time (a double click): its confirmation.
+        if request.method == "POST" and _is_slot_of(request.POST.get("slot", ""), existing):
+            return redirect("booking:done", token=token)
+        refused = str(SECOND_BOOKING_REFUSED) if request.method == "POST" else ""
+        return _already_booked(request, context, existing, refused=refused)
     if request.method == "GET":
         form = ContactForm(
             initial={
@@ -393,6 +443,15 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
                         intake=record,
                     )
                     return redirect("booking:done", token=token)
+                except scheduling.AlreadyBookedError as exc:
+                    # Another request from this result booked first (a concurrent one).
+                    if exc.appointment.therapist_id == therapist.id and (
+                        exc.appointment.start == choice.start
+                    ):
+                        return redirect("booking:done", token=token)
+                    return _already_booked(
+                        request, context, exc.appointment, refused=str(SECOND_BOOKING_REFUSED)
+                    )
                 except scheduling.BookingValidationError as exc:
                     form.add_service_error(
                         exc.field, _plain_time_error(exc, choice.start, appointment_type.clinic)
@@ -481,6 +540,16 @@ def _uuid_or_none(value: object) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def _is_slot_of(code: str, appointment: Appointment) -> bool:
+    """Whether the slot code names ``appointment``'s therapist and start."""
+    choice = _slot_from_data(code)
+    return (
+        choice is not None
+        and choice.therapist_id == appointment.therapist_id
+        and choice.start == appointment.start
+    )
 
 
 def _slot_from_data(code: str) -> SlotChoice | None:
