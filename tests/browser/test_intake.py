@@ -116,6 +116,7 @@ def test_back_navigation_keeps_answers(page: Any) -> None:
 def _open_body_map(page: Any) -> None:
     page.goto("/start/")
     page.click("text=Start the questions")
+    page.fill("#age", "44")  # the one answer the intake requires
     page.click("button[value=next]")
     page.wait_for_url("**/start/step/2/")
 
@@ -163,6 +164,7 @@ def test_the_body_map_works_with_the_keyboard(page: Any) -> None:
 def test_a_follow_up_question_appears_only_when_it_applies(page: Any) -> None:
     page.goto("/start/")
     page.click("text=Start the questions")
+    page.fill("#age", "44")  # the one answer the intake requires
     number = step_with_item("numbness_tingling_locations")
     for _ in range(number - 1):
         page.click("button[value=next]")
@@ -213,6 +215,7 @@ def test_without_javascript_every_question_is_reachable(browser: Any, live_url: 
         page = context.new_page()
         page.goto("/start/")
         page.click("text=Start the questions")
+        page.fill("#age", "44")
         number = step_with_item("numbness_tingling_locations")
         for _ in range(number - 1):
             page.click("button[value=next]")

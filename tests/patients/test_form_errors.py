@@ -27,6 +27,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("age", {"age": "forty"}, "whole number (digits only) from 16 to 110 years", "not a number"),
     ("age", {"age": "111"}, "from 16 to 110 years", "above the range"),
     ("age", {"age": ["40", "41"]}, "only one answer", "two values"),
+    ("age", {"age": "", "sex": "female"}, "Please enter your age in years", "age left blank"),
     ("sex", {"sex": "robot"}, "one of the answers listed", "unknown choice code"),
     ("saddle_numbness", {"saddle_numbness": "maybe"}, "Yes, No or Not sure", "bad yes/no"),
     (

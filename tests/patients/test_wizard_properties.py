@@ -45,7 +45,9 @@ def intakes(draw: Any) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for item in load_questionnaire().items:
         # Mostly "no" to warning signs so that both endings (emergency and review) are common.
-        if item.type == "boolean" and draw(st.integers(0, 9)) < 7:
+        if item.link_id == "age":  # the one answer the web intake requires
+            answers[item.link_id] = draw(_value(item))
+        elif item.type == "boolean" and draw(st.integers(0, 9)) < 7:
             answers[item.link_id] = False
         elif draw(st.booleans()):
             answers[item.link_id] = draw(_value(item))

@@ -8,7 +8,8 @@ can sit next to the right box.
 
 Encoding of the HTML form (one field name per linkId):
 
-* ``integer``: a text box; blank means unanswered (unknown).
+* ``integer``: a text box; blank means unanswered (unknown), except for the age, the one
+  answer the web intake requires (see :func:`read_step`).
 * ``boolean``: radio buttons ``yes`` / ``no`` / ``unsure``; ``unsure`` or nothing means unknown.
 * ``choice``: radio buttons with the option codes plus ``unsure`` ("I'd rather not answer",
   so a radio answer can be taken back without script); ``unsure`` or nothing means unknown.
@@ -234,6 +235,16 @@ def read_step(step: Step, data: QueryDict, items: list[Item] | None = None) -> S
             continue
         except ValueError as exc:
             form.errors[item.link_id] = str(exc)
+            continue
+        if value is None and item.link_id == AGE_ITEM:
+            # The one answer the web intake insists on: without it nobody can tell whether the
+            # person is someone PainPath is for (16 and over), and every age-linked warning
+            # sign (50 or over, 65 or over) stays unknown. The engine and the CLI still accept
+            # an intake without it (the spec's contract: absent means unknown).
+            form.errors[item.link_id] = _(
+                "Please enter your age in years. We need it to check your answers for warning "
+                "signs."
+            )
             continue
         if value is None:
             form.cleared.append(item.link_id)
