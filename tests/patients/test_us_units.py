@@ -130,3 +130,19 @@ def test_an_error_shows_the_pounds_typed_and_keeps_the_choice(wizard: Wizard) ->
     assert re.search(r'name="weight_kg__unit" value="lb" checked', html)
     assert re.search(r'name="weight_kg__lb" value="900"', html)
     assert "weight_kg" not in IntakeDraft.objects.get().answers
+
+
+@pytest.mark.parametrize(
+    ("typed", "kilograms"),
+    [("82.5", 83), ("82,4", 82), ("70.0", 70), ("82", 82)],
+)
+def test_a_metric_weight_with_decimals_is_rounded_half_up(typed: str, kilograms: int) -> None:
+    answers, errors = read(weight_kg=typed)
+    assert errors == {}
+    assert answers == {"weight_kg": kilograms}
+
+
+@pytest.mark.parametrize("typed", ["82.5.1", "8e1", "-82.5", "82.", ".5", "eighty"])
+def test_other_metric_text_is_still_refused(typed: str) -> None:
+    _, errors = read(weight_kg=typed)
+    assert "whole number (digits only)" in errors["weight_kg"]

@@ -29,6 +29,7 @@ Encoding of the HTML form (one field name per linkId):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -81,6 +82,10 @@ US_UNITS: dict[str, UsUnit] = {
         "lb", gettext_noop("pounds"), gettext_noop("weight"), (("lb", Decimal("0.45359237"), "lb"),)
     ),
 }
+
+
+#: A metric measurement with decimals: digits, one decimal point or comma, digits.
+_MEASURED = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
 
 
 def unit_field(link_id: str) -> str:
@@ -286,7 +291,12 @@ def _convert_integer(item: Item, text: str) -> int:
     unit = f" {item.unit}" if item.unit else ""
     bounds = {"min": item.min, "max": item.max, "unit": unit}
     try:
-        number = int(text)
+        if item.link_id in US_UNITS and _MEASURED.fullmatch(text):
+            # A height or weight read off a scale ("82.5", "82,5") is a measurement, not a
+            # typing error: it is rounded to the spec's whole units, half up, as the US units are.
+            number = _to_metric(Decimal(text.replace(",", ".")))
+        else:
+            number = int(text)
     except ValueError:
         raise ValueError(
             _("Please enter a whole number (digits only) from %(min)s to %(max)s%(unit)s.") % bounds
