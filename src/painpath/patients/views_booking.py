@@ -343,6 +343,14 @@ def _alternatives(
     return _slot_views(slots, one_per_time=therapist is None)[:ALTERNATIVES]
 
 
+def _is_free(appointment_type: AppointmentType, therapist: Therapist, start: dt.datetime) -> bool:
+    """Whether ``start`` is a free start time of ``therapist`` now: on the grid of their
+    working hours, not taken, and within the clinic's notice and horizon."""
+    local_day = start.astimezone(appointment_type.clinic.tz).date()
+    slots = scheduling.find_free_slots(appointment_type, local_day, local_day, therapist)
+    return any(slot.start == start for slot in slots)
+
+
 @dataclass(frozen=True)
 class ChosenSlot:
     """The time being booked, for the summary: therapist, local start and end."""
@@ -373,10 +381,12 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
     """Step 2: the chosen time (``slot``), contact details and the confirm button.
 
     GET ``?slot=CODE&who=any|THERAPIST_ID`` shows the form (an unreadable or unknown slot goes
-    back to step 1). POST books through ``painpath.clinic.services.book_appointment``:
-    success redirects to ``done``; invalid details re-show the form (400) with each error next
-    to its field; a time taken meanwhile re-shows it (409) with the next free times to pick;
-    more than ``PAINPATH_BOOKING_RATE`` attempts from one address re-show it (429).
+    back to step 1; a time that is not free now, e.g. past, outside working hours or taken,
+    shows "that time is no longer free" with the next free times instead). POST books through
+    ``painpath.clinic.services.book_appointment``: success redirects to ``done``; invalid
+    details re-show the form (400) with every field's error next to it; a time taken
+    meanwhile re-shows it (409) with the next free times to pick; more than
+    ``PAINPATH_BOOKING_RATE`` attempts from one address re-show it (429).
     """
     record = _record(token)
     appointment_type = initial_evaluation_type()
@@ -412,6 +422,14 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(choose_url)
         if choice.therapist_id not in therapists:
             return redirect(choose_url)
+        if not _is_free(appointment_type, therapists[choice.therapist_id], choice.start):
+            # A stale, edited or old link: never show a form for a time that cannot be booked.
+            who_id = _uuid_or_none(request.GET.get("who"))
+            who = therapists.get(who_id) if who_id else None
+            alternatives = _alternatives(appointment_type, who, choice.start)
+            if not alternatives:  # nothing free later: step 1 says so and gives the phone
+                return redirect(choose_url)
+            taken_message = str(TIME_NO_LONGER_FREE)
     elif _rate_limited(request):
         form = ContactForm(request.POST)
         form.is_valid()  # re-show what was typed; nothing is booked
@@ -495,6 +513,10 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
 #: What a patient reads when the chosen time cannot be booked (the booking service's own
 #: messages are written for the API: "This time is in the past.").
 TIME_PASSED = gettext_lazy("That time has already passed. Please choose another time.")
+TIME_NO_LONGER_FREE = gettext_lazy(
+    "Sorry, that time is no longer free. Please pick another time below; you can fill in "
+    "your details after."
+)
 TIME_NOT_FREE = gettext_lazy("That time is not free. Please choose another time.")
 THERAPIST_NOT_BOOKABLE = gettext_lazy(
     "This therapist cannot be booked online at the moment. Please choose another time."
