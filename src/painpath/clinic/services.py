@@ -345,6 +345,20 @@ def first_available_slots(
 _PHONE_ALLOWED = re.compile(r"^\+?[0-9 ()./-]+$")
 
 
+def clean_phone(phone: str | None) -> str:
+    """``phone`` trimmed; raise ``BookingValidationError("patient.phone", ...)`` unless it is
+    7 to 15 digits (E.164 allows at most 15; fewer than 7 reach no one) with only spaces,
+    ``( ) . / -`` and a leading ``+`` besides, 40 characters at most. The booking form calls
+    it too, so its error shows together with the other fields' errors."""
+    text = (phone or "").strip()
+    digits = sum(ch.isdigit() for ch in text)
+    if not _PHONE_ALLOWED.match(text) or not 7 <= digits <= 15 or len(text) > 40:
+        raise BookingValidationError(
+            "patient.phone", _("Please give a phone number (digits, optionally starting with +).")
+        )
+    return text
+
+
 def clean_patient(details: PatientDetails) -> PatientDetails:
     """Return ``details`` trimmed and checked; raise ``BookingValidationError`` naming the field
     (``patient.name``, ``patient.email``, ``patient.phone``, ``patient.date_of_birth``)."""
@@ -362,13 +376,7 @@ def clean_patient(details: PatientDetails) -> PatientDetails:
         raise BookingValidationError(
             "patient.email", _("Please give a valid email address, like name@example.com.")
         ) from None
-    phone = (details.phone or "").strip()
-    digits = sum(ch.isdigit() for ch in phone)
-    # E.164 numbers have at most 15 digits; fewer than 7 cannot reach anyone.
-    if not _PHONE_ALLOWED.match(phone) or not 7 <= digits <= 15 or len(phone) > 40:
-        raise BookingValidationError(
-            "patient.phone", _("Please give a phone number (digits, optionally starting with +).")
-        )
+    phone = clean_phone(details.phone)
     dob = details.date_of_birth
     if dob is not None and (dob > timezone.now().date() or dob.year < 1900):
         raise BookingValidationError("patient.date_of_birth", _("Please check the date of birth."))

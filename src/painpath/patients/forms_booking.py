@@ -16,6 +16,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from painpath.clinic.models import Therapist
+from painpath.clinic.services import BookingValidationError, clean_phone
 
 _SLOT_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 #: ``any``: the first available therapist at each time.
@@ -146,6 +147,14 @@ class ContactForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def clean_phone(self) -> str:
+        """The booking service's phone rule, checked here so that a bad phone is reported
+        together with every other field's error, not only after they are fixed."""
+        try:
+            return clean_phone(self.cleaned_data.get("phone"))
+        except BookingValidationError as exc:
+            raise forms.ValidationError(exc.message, code="invalid") from None
 
     def add_service_error(self, field: str, message: str) -> None:
         """Attach a booking service error to the matching field (or to the form)."""
