@@ -358,8 +358,13 @@ def check(request: HttpRequest) -> HttpResponse:
 
 
 class ReviewForm(forms.Form):
+    """The review step's optional email. Validated like Django's model ``EmailField``
+    (254 characters at most, as the stored ``IntakeRecord.contact_email``): a longer address
+    is refused with an error on the field, never accepted and then mailed to nobody."""
+
     email = forms.EmailField(
         required=False,
+        max_length=254,
         label=gettext_lazy("Your email address (optional)"),
         help_text=gettext_lazy(
             "We send you only the private link to your result. We never send your answers."
@@ -367,6 +372,8 @@ class ReviewForm(forms.Form):
         error_messages={
             "invalid": gettext_lazy("Please enter an email address like name@example.com, or "
                                     "leave the box empty."),
+            "max_length": gettext_lazy("This email address is too long (at most %(limit_value)d "
+                                       "characters). Please check it, or leave the box empty."),
         },
     )  # fmt: skip
 
