@@ -104,6 +104,13 @@ def tiny(red_flags: list[dict[str, Any]] | None = None) -> Knowledge:
                 "referral_probability": 0.5,
                 "referral_source": "s",
             },
+            "ranking_escalation": {
+                "level": "urgent",
+                "probability": 0.5,
+                "reason": "Your answers fit {condition}.",
+                "source": "s",
+                "basis": "b",
+            },
         },
     }
     return build_knowledge(raw, version="test")

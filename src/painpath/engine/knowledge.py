@@ -72,7 +72,7 @@ from painpath.engine.assessment import Evidence
 from painpath.engine.compiler import Evaluator, build_evaluator
 
 #: Version of the clinical content; bump whenever a number, rule or text in data/ changes.
-KNOWLEDGE_VERSION = "2026.11.30-8"
+KNOWLEDGE_VERSION = "2026.11.30-9"
 
 #: Evaluated expression: an answer-dict -> True / False / None (unknown).
 Predicate = Callable[[Mapping[str, Any]], bool | None]
@@ -425,11 +425,51 @@ class ConcernFloor(_Strict):
     _blank = field_validator("source", "basis")(_nonblank)
 
 
+class RankingEscalation(_Strict):
+    """The safety net from the ranking: a serious condition this likely, with no red flag.
+
+    Red-flag screening runs first and alone decides emergency and urgent from single answers.
+    When none fired but the answers *together* make a condition of category ``serious``
+    (conditions.yaml) at least ``probability`` likely in the ranking, triage becomes ``level``
+    (only ever upward: it applies where the level would otherwise be routine or self-care).
+    ``reason`` is told to the person; ``{condition}`` in it is replaced by the condition's
+    name. It must contain no number: the result page shows likelihood in words (bands), and
+    the probability stays in the ranked conditions of the JSON.
+    """
+
+    level: Literal["urgent"]
+    probability: float = Field(gt=0, lt=1)
+    reason: str
+    source: str
+    basis: str
+
+    _blank = field_validator("reason", "source", "basis")(_nonblank)
+
+    @field_validator("reason")
+    @classmethod
+    def _plain_reason(cls, value: str) -> str:
+        if "{condition}" not in value:
+            raise ValueError("must name the condition with '{condition}'")
+        if any(ch.isdigit() for ch in value) or "%" in value:
+            raise ValueError("must not contain numbers or percentages (told to the person)")
+        return value
+
+
 class _RedFlagsFile(_Strict):
     concern_floor: ConcernFloor
     red_flags: tuple[RedFlagRule, ...]
     routine: tuple[RoutineRule, ...]
     self_care: SelfCare
+    ranking_escalation: RankingEscalation
+
+    @model_validator(mode="after")
+    def _escalation_above_referral(self) -> _RedFlagsFile:
+        # Urgent must not need less suspicion than routine referral does.
+        if self.ranking_escalation.probability < self.self_care.referral_probability:
+            raise ValueError(
+                "ranking_escalation.probability must be at least self_care.referral_probability"
+            )
+        return self
 
 
 # --------------------------------------------------------------------------- compiled form
@@ -489,6 +529,7 @@ class Knowledge:
     routine: tuple[CompiledRule, ...]
     self_care: SelfCare
     concern_floor: ConcernFloor
+    ranking_escalation: RankingEscalation
     lr_floor: float
     lr_ceiling: float
     likelihood_source: str
@@ -965,6 +1006,7 @@ def build_knowledge(raw: Mapping[str, Any], version: str = KNOWLEDGE_VERSION) ->
         routine=tuple(routine),
         self_care=flags.self_care,
         concern_floor=flags.concern_floor,
+        ranking_escalation=flags.ranking_escalation,
         lr_floor=lik.lr_floor,
         lr_ceiling=lik.lr_ceiling,
         likelihood_source=lik.source,

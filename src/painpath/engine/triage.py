@@ -2,8 +2,12 @@
 
 Red-flag screening (``screen``) runs first and does not look at the ranking at all: the level
 is the most urgent level among the fired red-flag rules of ``red_flags.yaml``. Only when no
-red flag fired does ``decide`` choose between ``routine`` and ``self_care``:
+red flag fired does ``decide`` look further:
 
+* a condition of category ``serious`` with a probability at or above
+  ``ranking_escalation.probability`` in the ranking -> ``urgent`` (the safety net for answers
+  that together point to a serious cause although no single red flag fired; it can only raise
+  the level, and a red flag's level is never touched);
 * any ``routine`` rule that fires (nerve-root symptoms, pain getting worse, pain for six weeks
   or more, a limp, risk factors...) -> ``routine``;
 * any of ``self_care.required_answers`` unanswered -> ``routine`` (an unanswered warning-sign
@@ -89,8 +93,11 @@ def decide(
 ) -> Triage:
     """The triage for ``answers`` given the fired red flags (from :func:`screen`).
 
-    ``ranked`` (from ``ranking.rank``) is consulted only when no red flag fired, to keep a
-    person whose answers fit a condition that needs a clinician out of self-care.
+    ``ranked`` (from ``ranking.rank``) is consulted only when no red flag fired: a serious
+    condition at or above ``ranking_escalation.probability`` raises the level to urgent, and
+    a condition that needs a clinician at or above ``self_care.referral_probability`` keeps
+    the person out of self-care. Reasons never contain numbers (the probabilities are in
+    ``ranked``).
     ``evaluation`` is ``knowledge.evaluate(answers)`` when the caller already has it.
     """
     if fired:
@@ -127,13 +134,19 @@ def decide(
             + "; ".join(q.reason for q in missing)
             + "), so we cannot safely suggest self-care alone."
         )
+    # No percentages in what the person reads: the result page words likelihood in bands, and
+    # the probability stays in the ranked conditions of the assessment (JSON).
     threshold = knowledge.self_care.referral_probability
+    escalation = knowledge.ranking_escalation
+    urgent: list[str] = []
     for rc in ranked:
-        if knowledge.conditions[rc.id].needs_clinician and rc.probability >= threshold:
-            reasons.append(
-                f"Your answers fit {rc.name.lower()} (about {round(rc.probability * 100)}%), "
-                "which a clinician should check."
-            )
+        condition = knowledge.conditions[rc.id]
+        if condition.category == "serious" and rc.probability >= escalation.probability:
+            urgent.append(escalation.reason.replace("{condition}", rc.name.lower()))
+        elif condition.needs_clinician and rc.probability >= threshold:
+            reasons.append(f"Your answers fit {rc.name.lower()}, which a clinician should check.")
+    if urgent:
+        return Triage(level=escalation.level, reasons=(*urgent, *reasons))
     if reasons:
         return Triage(level="routine", reasons=tuple(reasons))
     return Triage(level="self_care", reasons=(SELF_CARE_REASON,))
