@@ -3,6 +3,8 @@ emergency call is a real link everywhere, the review reaches the patient, dates 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.test import Client, TestCase
@@ -43,10 +45,45 @@ def test_a_warning_sign_alone_is_saved_escalated_and_alerted(client: Client, pat
     assert services.current_triage(patient.record)[0] == "emergency"
     assert "escalation-banner" in html and "triage-emergency" in html
     assert len(mail.outbox) == 1, "the clinic is alerted"
-    # The other answers' errors are shown after the advice, not instead of it.
+    # The other answers were left blank, not lost: nothing is listed as "not saved".
+    assert "were not saved" not in html
+    assert "Please answer" not in html
+
+
+def test_only_answers_given_but_invalid_are_listed_as_not_saved(client: Client) -> None:
+    person = make_person()
+    data = {
+        "submission_key": new_secret(),
+        "pain_now": "42",  # given, invalid: listed
+        "psfs_score_1": "5",  # a score without its activity: listed on the activity
+        "ws_saddle": "on",  # everything else blank: not listed
+    }
+    html = _post_and_commit(client, person.checkin_url, data, follow=True).content.decode()
     assert "These other answers were not saved" in html
+    # After the advice, not instead of it.
     assert html.index("escalation-banner") < html.index("These other answers were not saved")
-    assert "Your pain right now" in html
+    unsaved = html[html.index('id="unsaved"') :]
+    unsaved = unsaved[: unsaved.index("</ul>")]
+    items = re.findall(r"<li>(.*?)</li>", unsaved, re.S)
+    assert len(items) == 2, items
+    assert items[0].startswith("Your pain right now: ")
+    assert "Name the activity this score is for." in items[1]
+    assert "?:" not in unsaved
+    assert "exercises" not in unsaved  # left blank
+
+
+def test_a_question_ending_in_a_question_mark_gets_no_stray_colon() -> None:
+    from painpath.checkins.forms import CheckInForm
+
+    form = CheckInForm(
+        {"submission_key": new_secret(), "pain_now": "3", "sessions_done": "maybe"},
+        period_days=1,
+    )
+    assert not form.is_valid()
+    assert form.unsaved_answers() == [
+        "Did you do your exercises today? Please answer whether you did your exercises today: "
+        "yes or no."
+    ]
 
 
 def test_a_warning_sign_with_an_invalid_answer_keeps_the_valid_ones(client: Client) -> None:

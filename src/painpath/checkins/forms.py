@@ -207,13 +207,19 @@ class CheckInForm(forms.Form):
         return signs
 
     def unsaved_answers(self) -> list[str]:
-        """``"Question: error"`` for every answer that is not valid (after ``is_valid()``)."""
+        """``"Question: error"`` for every answer that was given but is not valid (after
+        ``is_valid()``). A question left blank (a ``required`` error) is not listed: nothing was
+        given, so nothing was lost. A question ending in "?" is followed by a space, not ":"."""
         out: list[str] = []
-        for name, errors in self.errors.items():
-            if name == NON_FIELD_ERRORS or name == "submission_key":
+        for name, errors in self.errors.as_data().items():
+            if name == NON_FIELD_ERRORS or name not in self.fields or name == "submission_key":
                 continue
-            label = self.fields[name].label if name in self.fields else name
-            out.extend(f"{label}: {error}" for error in errors)
+            given = [e for e in errors if e.code != "required"]
+            label = str(self.fields[name].label or "").strip()
+            joiner = " " if label.endswith(("?", ":", ".")) else ": "
+            for error in given:
+                for message in error.messages:
+                    out.append(f"{label}{joiner}{message}" if label else message)
         return out
 
     def partial_values(self) -> dict[str, Any]:
