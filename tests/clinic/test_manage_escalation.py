@@ -90,7 +90,11 @@ def test_an_emergency_escalation_shows_the_banner_first_and_offers_no_time(
     assert "Please get emergency help first" in stale.content.decode()
     assert Appointment.objects.get().start == local(TUESDAY, 10)
 
-    # Cancelling still works, and the cancelled page offers no time to book again.
+    # Cancelling still works (without promising a new time), and the cancelled page offers
+    # no time to book again.
+    confirm = client.get(f"/appointments/{token}/cancel").content.decode()
+    assert "Yes, cancel it" in confirm and "choose a new time" not in confirm
+    assert "Get emergency help first" in confirm
     client.post(f"/appointments/{token}/cancel", {"confirm": "yes"})
     assert Appointment.objects.get().status == AppointmentStatus.CANCELLED
     cancelled = client.get(f"/appointments/{token}/").content.decode()

@@ -135,6 +135,8 @@ def _confirm_page(
         "appointment": appointment,
         "clinic": clinic,
         "when": format_local_datetime(appointment.start, clinic),
+        # At emergency the next page offers no new time: do not promise one.
+        "emergency": _emergency_now(_escalation(appointment)),
     }
     return render(request, "clinic/cancel_confirm.html", context, status=status)
 
