@@ -80,6 +80,11 @@ def test_a_review_below_the_escalation_does_not_read_as_confirmed(therapist_user
     )
     assert IntakeReview.objects.get().agrees_with_engine is True
 
+    detail = staff.get(f"/staff/intakes/{reference}/").content.decode()
+    reviews = detail[detail.index('id="reviews"') : detail.index('id="review-form"')]
+    assert "confirms the engine" not in reviews
+    assert "less urgent than the check-in escalation, which stands" in reviews
+
     cell = _review_cell(staff.get("/staff/intakes/").content.decode(), reference)
 
     assert "Confirmed" not in cell

@@ -20,6 +20,7 @@ from django_ratelimit.core import is_ratelimited
 
 from painpath.audit.services import log_access
 from painpath.careplan.plan import Plan
+from painpath.checkins.services import current_triage_detail
 from painpath.checkins.templatetags.checkins_tags import current_level
 from painpath.clinic.models import AppointmentStatus
 from painpath.engine.assessment import TRIAGE_LEVELS
@@ -77,13 +78,19 @@ def _review_state(record: IntakeRecord, review: Any | None) -> str:
     if review is None:
         return "none"
     escalated = getattr(record, "escalated_urgency", None)
-    if (
-        escalated is not None
-        and review.triage_level in TRIAGE_LEVELS
-        and TRIAGE_LEVELS.index(review.triage_level) > int(escalated)
-    ):
+    if _below(review.triage_level, None if escalated is None else int(escalated)):
         return "below"
     return "confirmed" if review.agrees_with_engine else "changed"
+
+
+def _below(level: str, escalated_rank: int | None) -> bool:
+    """Whether a review ``level`` is less urgent than the check-in escalation's rank (0 =
+    emergency .. 3; ``None`` = no escalation)."""
+    return (
+        escalated_rank is not None
+        and level in TRIAGE_LEVELS
+        and TRIAGE_LEVELS.index(level) > escalated_rank
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,11 +151,16 @@ def _render_intake(
     if may_edit_plan and rebuild_form is None:
         rebuild_form = RebuildForm(initial=fresh)
     names = dict(choices)
+    escalation = current_triage_detail(record, with_review=False)
+    escalated_rank = TRIAGE_LEVELS.index(escalation.level) if escalation.since is not None else None
     reviews = [
         {
             "review": r,
             "level_name": _LEVEL_NAMES.get(r.triage_level, r.triage_level),
             "condition_name": names.get(r.leading_condition, r.leading_condition),
+            # Below a check-in escalation: it does not lower it, so it must not read as
+            # "confirms the engine" next to an emergency.
+            "below_escalation": _below(r.triage_level, escalated_rank),
         }
         for r in record.reviews.select_related("reviewer")
     ]
