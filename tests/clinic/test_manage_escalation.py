@@ -122,3 +122,31 @@ def test_an_urgent_escalation_shows_the_banner_first_and_keeps_the_choices(
     assert 'id="escalation"' in page and "triage-urgent" in page
     assert page.index('id="escalation"') < page.index("<dl>")
     assert "Move my appointment" in page
+
+
+def test_booking_again_while_the_intake_has_another_upcoming_visit_is_a_clear_409(
+    client: Client,
+    therapist: Therapist,
+    initial: AppointmentType,
+    person: PatientDetails,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from painpath.clinic import services
+
+    intake, token = _booked_from_intake(therapist, initial, person)
+    client.post(f"/appointments/{token}/cancel", {"confirm": "yes"})
+    # Another tab booked from the same intake between the page's check and the booking.
+    other = book_appointment(
+        appointment_type=initial,
+        therapist=therapist,
+        start=local(date(2026, 3, 5), 9),
+        patient=PatientDetails(name="Other Name", email="o@example.com", phone="+1 555 0144"),
+        intake=intake.record,
+    )
+    monkeypatch.setattr(services, "upcoming_instead_of", lambda old, now=None: None)
+    response = client.post(
+        f"/appointments/{token}/book-again", {"start": local(date(2026, 3, 4), 9).isoformat()}
+    )
+    assert response.status_code == 409
+    assert "You already have an appointment booked from this result" in response.content.decode()
+    assert Appointment.objects.filter(status=AppointmentStatus.BOOKED).get() == other

@@ -220,7 +220,9 @@ def book_again(request: HttpRequest, token: str) -> HttpResponse:
         return _page(request, token, appointment, error=_("Too many attempts."), status=429)
     try:
         booked = services.book_again(token, new_start)
-    except services.SlotUnavailableError as exc:
+    except (services.SlotUnavailableError, services.AlreadyBookedError) as exc:
+        # AlreadyBookedError: another request from the same intake booked first; the page
+        # then links to that visit (``upcoming_instead_of``).
         return _page(request, token, appointment, error=exc.message, status=409)
     except services.BookingValidationError as exc:
         return _page(request, token, appointment, error=exc.message, status=422)
