@@ -1,5 +1,6 @@
 """The emailed appointment page after a check-in warning sign escalated the intake behind it:
-the escalation banner comes first and, at emergency, no time is offered (cancelling stays)."""
+the escalation banner comes first and, at emergency, no time is offered (cancelling stays).
+Also: "book again" losing to another booking from the same intake is a clear 409, not a 500."""
 
 from __future__ import annotations
 
