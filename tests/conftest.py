@@ -39,4 +39,5 @@ CLEAR_RECENT_STRAIN: dict[str, Any] = {
     "sexual_dysfunction_new": False,
     "unable_to_bear_weight": False,
     "abdominal_pain_or_pulsing": False,
+    "night_pain": "wakes_me_when_moving",
 }

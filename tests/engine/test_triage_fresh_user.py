@@ -365,8 +365,8 @@ def _vary(data: st.DataObject, base: dict[str, Any]) -> dict[str, Any]:
 def test_the_self_care_reason_is_never_false_for_what_was_answered(data: st.DataObject) -> None:
     """SELF_CARE_REASON says: no warning signs, nothing suggests an irritated nerve, the pain is
     recent and not getting worse. Whenever it is shown, every part holds for the answers."""
-    answers = _vary(data, QUIET)
-    triage = assess(answers).triage
+    result = assess(_vary(data, QUIET))
+    triage, answers = result.triage, dict(result.answers)  # validated (derived items included)
     if triage.level != "self_care":
         return
     assert triage.reasons == (SELF_CARE_REASON,) and triage.red_flags == ()
@@ -384,3 +384,35 @@ def test_the_self_care_reason_is_never_false_for_what_was_answered(data: st.Data
     # Every key warning-sign question was answered.
     for key in load_knowledge().self_care.required_answers:
         assert key.item in answers
+
+
+def _single_answers(item: Any) -> list[Any]:
+    """Every answer to ``item`` worth trying alone (each code, both sides of a body map)."""
+    if item.type == "boolean":
+        return [True, False]
+    if item.type == "choice":
+        return list(item.codes)
+    if item.type == "multi":
+        plain = [c for c in item.codes if c not in item.exclusive_codes]
+        sided = [[c for c in plain if c.endswith(side)] for side in ("_left", "_right")]
+        return [[c] for c in plain] + [s for s in sided if s] + [plain]
+    return [item.min, item.max]
+
+
+def test_every_question_that_alone_is_a_red_flag_must_be_answered_for_self_care() -> None:
+    # The rule behind self_care.required_answers: an unanswered question that could on its
+    # own make the advice urgent or an emergency is unknown, and unknown is not safe enough
+    # for self-care. foot_drop is the exception: it is asked only when a leg is weak, and a
+    # weak leg is never self-care, so the required leg_weakness question covers it.
+    required = {q.item for q in load_knowledge().self_care.required_answers}
+    alone: set[str] = set()
+    for link_id, item in _ITEMS.items():
+        for value in _single_answers(item):
+            if assess({link_id: value}).triage.red_flags:
+                alone.add(link_id)
+    assert alone == {
+        "saddle_numbness", "bladder_change", "bowel_incontinence", "sexual_dysfunction_new",
+        "leg_weakness", "history_cancer", "unable_to_bear_weight", "abdominal_pain_or_pulsing",
+        "night_pain", "numbness_tingling_locations", "foot_drop",
+    }  # fmt: skip
+    assert alone - {"foot_drop"} <= required
