@@ -6,7 +6,8 @@ in a header comment):
 * ``conditions.yaml``  - the 16 conditions of the spec: names and patient education text.
 * ``features.yaml``    - named answer patterns ("leg pain below the knee") reused by the rules.
 * ``likelihoods.yaml`` - per condition: prior probability (by age band) and likelihood ratios.
-* ``red_flags.yaml``   - emergency/urgent red-flag rules and the routine-vs-self-care rules.
+* ``red_flags.yaml``   - emergency/urgent red-flag rules, the routine-vs-self-care rules and the
+  ranking safety net (``ranking_escalation``: a likely serious cause with no red flag is urgent).
 
 Loading parses every file into frozen pydantic models that reject unknown keys; any problem raises
 :class:`KnowledgeError` naming the file, the entry and the field. Rule expressions are compiled
