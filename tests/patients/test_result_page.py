@@ -190,22 +190,27 @@ def test_a_deleted_intake_stops_being_served_at_once(db: None, client: Client) -
     assert client.get(f"/r/{outcome.token}/").status_code == 404
 
 
-def test_a_review_that_escalates_shows_on_the_very_next_visit(db: None, client: Client) -> None:
-    """No server-side copy of the page outlives a change of advice (any process may serve it)."""
+def _review(record: IntakeRecord, level: str, condition: str) -> None:
+    """A therapist's review of ``record`` that sets ``level`` (as the staff form stores it)."""
     from django.contrib.auth.models import User
 
     from painpath.staff.models import IntakeReview
 
+    IntakeReview.objects.create(
+        intake=record,
+        reviewer=User.objects.create_user(f"therapist-{record.pk}-{level}"),
+        triage_level=level,
+        leading_condition=condition,
+        agrees_with_engine=False,
+    )
+
+
+def test_a_review_that_escalates_shows_on_the_very_next_visit(db: None, client: Client) -> None:
+    """No server-side copy of the page outlives a change of advice (any process may serve it)."""
     outcome = services.submit_answers(ROUTINE_ANSWERS, "h" * 43)
     before = client.get(f"/r/{outcome.token}/").content.decode()
     assert "triage-routine" in before and "triage-emergency" not in before
-    IntakeReview.objects.create(
-        intake=outcome.record,
-        reviewer=User.objects.create_user("therapist-1"),
-        triage_level="emergency",
-        leading_condition="cauda_equina_syndrome",
-        agrees_with_engine=False,
-    )
+    _review(outcome.record, "emergency", "cauda_equina_syndrome")
     after = client.get(f"/r/{outcome.token}/").content.decode()
     assert "triage-emergency" in after
     assert "Earlier advice (replaced by the advice above)" in after
@@ -217,18 +222,8 @@ def test_a_review_that_escalates_shows_on_the_very_next_visit(db: None, client: 
 def test_an_urgent_review_replaces_self_care_with_see_a_doctor_first(
     db: None, client: Client
 ) -> None:
-    from django.contrib.auth.models import User
-
-    from painpath.staff.models import IntakeReview
-
     outcome = services.submit_answers(ROUTINE_ANSWERS, "u" * 43)
-    IntakeReview.objects.create(
-        intake=outcome.record,
-        reviewer=User.objects.create_user("therapist-2"),
-        triage_level="urgent",
-        leading_condition="spinal_infection",
-        agrees_with_engine=False,
-    )
+    _review(outcome.record, "urgent", "spinal_infection")
     html = client.get(f"/r/{outcome.token}/").content.decode()
     assert "triage-urgent" in html
     assert 'id="what-helps"' not in html
