@@ -6,7 +6,8 @@ Import from tests (``tests/`` is on ``sys.path`` through its conftest)::
 
 * ``valid_answers()``: dicts that ``validate_answers`` accepts: any subset of the items (absent
   items are unknown), each with an allowed value; multi lists without duplicates and with an
-  exclusive code ("none") only on its own; numbness answers consistent.
+  exclusive code ("none") only on its own; numbness answers consistent; a weak leg's side
+  only with a weak leg.
 * ``invalid_answers()``: ``(answers, bad_link_id)`` where exactly one item is wrong (wrong type,
   out of range, unknown code, duplicate code, "none" with other codes, or an unknown item) and
   ``validate_answers`` must raise ``IntakeError`` naming ``bad_link_id``.
@@ -23,6 +24,8 @@ from painpath.engine.questionnaire import Item, load_questionnaire
 
 NUMBNESS_GATE = "numbness_any"
 NUMBNESS_AREAS = "numbness_tingling_locations"
+WEAKNESS = "leg_weakness"
+WEAKNESS_SIDE = "leg_weakness_side"
 
 
 def answer_for(item: Item) -> st.SearchStrategy[Any]:
@@ -53,6 +56,9 @@ def valid_answers(draw: st.DrawFn) -> dict[str, Any]:
         del answers[NUMBNESS_AREAS]
     if gate is True and areas == []:
         del answers[NUMBNESS_AREAS]
+    # A weak leg's side needs a weak leg (leg_weakness stable or worsening).
+    if answers.get(WEAKNESS) not in ("stable", "worsening"):
+        answers.pop(WEAKNESS_SIDE, None)
     return answers
 
 

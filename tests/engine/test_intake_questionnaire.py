@@ -51,7 +51,7 @@ def test_every_spec_item_is_asked_with_the_same_type_codes_and_range() -> None:
 
 def test_items_beyond_the_spec_are_marked_project_only() -> None:
     extra = [i for i in load_questionnaire().items if i.link_id not in SPEC_ITEMS]
-    assert [i.link_id for i in extra] == ["numbness_any"]
+    assert [i.link_id for i in extra] == ["leg_weakness_side", "numbness_any"]
     assert all(i.project_only for i in extra)
 
 

@@ -19,9 +19,17 @@ from painpath.engine.knowledge import (
     load_knowledge,
     read_raw,
 )
+from painpath.engine.questionnaire import load_questionnaire
 
 SPEC = yaml.safe_load((SPEC_DIR / "intake-core.yaml").read_text(encoding="utf-8"))
-ITEMS: dict[str, dict[str, Any]] = {item["linkId"]: item for item in SPEC["items"]}
+SPEC_ITEMS: dict[str, dict[str, Any]] = {item["linkId"]: item for item in SPEC["items"]}
+#: PainPath's own follow-up items (questionnaire.yaml, ``project_only``), in the spec's shape.
+PROJECT_ITEMS: dict[str, dict[str, Any]] = {
+    item.link_id: {"linkId": item.link_id, "type": item.type, "options": list(item.codes)}
+    for item in load_questionnaire().items
+    if item.project_only
+}
+ITEMS = {**SPEC_ITEMS, **PROJECT_ITEMS}
 COMMON = ("muscle_strain", "poor_posture", "arthritis", "herniated_disc", "sciatica",
           "hip_bursitis", "overuse")  # fmt: skip
 
@@ -82,6 +90,34 @@ def test_serious_and_specific_causes_say_where_to_go(condition_id: str) -> None:
     assert any(w in text for w in ("emergency", "doctor", "rheumatologist")), condition_id
 
 
+def _reads_project_item(expr: Expr, features: dict[str, Expr]) -> bool:
+    for node in _walk(expr):
+        if any(link_id in PROJECT_ITEMS for link_id in node.items()):
+            return True
+        if node.feature is not None and _reads_project_item(features[node.feature], features):
+            return True
+    return False
+
+
+def test_project_only_items_only_ever_raise_the_triage_level() -> None:
+    # The spec's contract: an intake without PainPath's own items is complete. So those items
+    # may only ADD red flags (leg_weakness_side: weakness in both legs); a likelihood or a
+    # routine rule reading them would make the ranking or self-care depend on a question that
+    # other clients never ask.
+    kb = load_knowledge()
+    features = {f.id: f.when for f in kb.features.values()}
+    assert PROJECT_ITEMS, "no project-only items: nothing to check"
+    readers = [r.rule.id for r in kb.red_flags if _reads_project_item(r.rule.when, features)]
+    assert readers == ["bilateral_leg_weakness_progressing", "bilateral_leg_weakness_stable",
+                       "infection_with_neurological_deficit",
+                       "cancer_with_neurological_deficit"]  # fmt: skip
+    for m in kb.models:
+        for f in m.findings:
+            assert not _reads_project_item(f.finding.when, features), f.finding.id
+    for r in kb.routine:
+        assert not _reads_project_item(r.rule.when, features), r.rule.id
+
+
 def test_every_item_and_code_used_by_a_rule_exists_in_the_spec() -> None:
     for where, expr in _all_exprs():
         for node in _walk(expr):
@@ -120,7 +156,7 @@ def test_every_number_and_rule_carries_a_source() -> None:
     for r in kb.red_flags + kb.routine:
         assert r.rule.source.strip() and r.rule.reason.strip(), r.rule.id
     for q in kb.self_care.required_answers:
-        assert q.source.strip() and q.item in ITEMS
+        assert q.source.strip() and q.item in SPEC_ITEMS
     assert kb.self_care.referral_source.strip()
 
 
@@ -261,7 +297,7 @@ def test_a_published_probability_without_basis_is_rejected() -> None:
 def test_the_engine_reports_unknowns_over_exactly_the_spec_items() -> None:
     from painpath.engine.engine import CORE_ITEMS
 
-    assert tuple(ITEMS) == CORE_ITEMS
+    assert tuple(SPEC_ITEMS) == CORE_ITEMS
 
 
 def test_every_feature_is_used_by_a_rule_or_finding() -> None:

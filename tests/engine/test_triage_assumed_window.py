@@ -70,7 +70,7 @@ def test_exactly_the_time_window_rules_assume_a_recent_duration() -> None:
     kb = load_knowledge()
     assuming = {r.rule.id: r.assumed for r in kb.red_flags if r.assumed}
     assert assuming == {rule: (("duration_days", ASSUMED_RECENT),) for rule in RULES}
-    assert kb.version == "2026.11.30-9"
+    assert kb.version == "2026.11.30-10"
 
 
 @pytest.mark.parametrize("rule_id", RULES)

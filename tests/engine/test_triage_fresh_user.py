@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from painpath.engine.engine import assess
+from painpath.engine.intake import IntakeError
 from painpath.engine.knowledge import KnowledgeError, build_knowledge, load_knowledge
 from painpath.engine.questionnaire import load_questionnaire
 from painpath.engine.triage import SELF_CARE_REASON
@@ -357,6 +358,9 @@ def _vary(data: st.DataObject, base: dict[str, Any]) -> dict[str, Any]:
         answers["numbness_any"] = bool(areas)
     elif answers.get("numbness_any") is True:
         answers["numbness_any"] = False
+    # A weak leg's side needs a weak leg (also an error by design).
+    if answers.get("leg_weakness") not in ("stable", "worsening"):
+        answers.pop("leg_weakness_side", None)
     return answers
 
 
@@ -403,10 +407,15 @@ def test_every_question_that_alone_is_a_red_flag_must_be_answered_for_self_care(
     # The rule behind self_care.required_answers: an unanswered question that could on its
     # own make the advice urgent or an emergency is unknown, and unknown is not safe enough
     # for self-care. foot_drop is the exception: it is asked only when a leg is weak, and a
-    # weak leg is never self-care, so the required leg_weakness question covers it.
+    # weak leg is never self-care, so the required leg_weakness question covers it. The same
+    # holds for leg_weakness_side, which cannot even be answered alone (it needs a weak leg).
     required = {q.item for q in load_knowledge().self_care.required_answers}
     alone: set[str] = set()
     for link_id, item in _ITEMS.items():
+        if link_id == "leg_weakness_side":
+            with pytest.raises(IntakeError, match="leg_weakness_side"):
+                assess({link_id: "both_legs"})
+            continue
         for value in _single_answers(item):
             if assess({link_id: value}).triage.red_flags:
                 alone.add(link_id)

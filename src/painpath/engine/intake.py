@@ -16,6 +16,8 @@ Derived answers (documented in the questionnaire header): the project-only item
 ``numbness_any`` gates ``numbness_tingling_locations``. ``numbness_any = false`` with no list
 gives ``numbness_tingling_locations = []``; a list without ``numbness_any`` sets
 ``numbness_any`` to whether the list is non-empty; a contradiction between the two is an error.
+The project-only item ``leg_weakness_side`` (one leg or both) needs a weak leg: given with
+``leg_weakness = none`` or without ``leg_weakness``, it is an error naming it.
 
 Pure Python: no web framework import. The pydantic validator is built on first use.
 """
@@ -54,6 +56,8 @@ AGE_MESSAGE = "this tool is for ages 16 and over"
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_.-]{1,60}")
 _NUMBNESS_GATE = "numbness_any"
 _NUMBNESS_AREAS = "numbness_tingling_locations"
+_WEAKNESS = "leg_weakness"
+_WEAKNESS_SIDE = "leg_weakness_side"
 
 
 @dataclass(frozen=True)
@@ -214,7 +218,8 @@ def validate_answers(raw: Mapping[str, object]) -> dict[str, AnswerValue]:
     Raises :class:`AgeNotSupportedError` when ``age`` is a whole number under 16 (its
     ``errors`` list every problem found, the age first), otherwise :class:`IntakeError` listing
     every bad item: unknown item, wrong type, out-of-range number, unknown code, duplicate code,
-    an exclusive code combined with others, contradictory numbness answers.
+    an exclusive code combined with others, contradictory numbness answers, a weak leg's side
+    without a weak leg.
     """
     if raw.__class__ is not dict and not isinstance(raw, Mapping):
         raise IntakeError(
@@ -258,6 +263,7 @@ def validate_answers(raw: Mapping[str, object]) -> dict[str, AnswerValue]:
                     errors[link_id] = problem
 
     _derive_numbness(answers, errors)
+    _check_weakness_side(answers, errors)
 
     ordered = [FieldError(i, errors[i]) for i in sorted(errors, key=v.order.__getitem__)]
     age = data.get("age")
@@ -290,6 +296,29 @@ def _derive_numbness(answers: dict[str, Any], errors: dict[str, str]) -> None:
         errors[_NUMBNESS_AREAS] = (
             f"is empty (nowhere) but {_NUMBNESS_GATE} is true; list the areas, or leave the "
             "item out if they are not known"
+        )
+
+
+def _check_weakness_side(answers: Mapping[str, Any], errors: dict[str, str]) -> None:
+    """Reject ``leg_weakness_side`` unless ``leg_weakness`` reports a weak leg.
+
+    Nothing is derived: a side says a leg is weak but not whether it is getting worse, and
+    guessing "stable" could hide a worsening weakness. So the side is an error (naming it) with
+    ``leg_weakness = none`` (a contradiction) and with ``leg_weakness`` unanswered (the form
+    asks the side only after a weak leg; see the questionnaire header).
+    """
+    if _WEAKNESS_SIDE not in answers or _WEAKNESS in errors:
+        return
+    weakness = answers.get(_WEAKNESS)
+    if weakness == "none":
+        errors[_WEAKNESS_SIDE] = (
+            f"says which leg is weak but {_WEAKNESS} is none (no weak leg); remove "
+            f"{_WEAKNESS_SIDE} or answer {_WEAKNESS} = stable or worsening"
+        )
+    elif weakness is None:
+        errors[_WEAKNESS_SIDE] = (
+            f"says which leg is weak but {_WEAKNESS} is not answered; answer {_WEAKNESS} "
+            f"(stable or worsening) too, or leave {_WEAKNESS_SIDE} out"
         )
 
 
