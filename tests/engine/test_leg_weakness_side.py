@@ -107,6 +107,21 @@ def test_going_back_to_no_weakness_drops_the_side() -> None:
     assert validate_answers(kept) == kept
 
 
+def test_a_side_without_the_weakness_answer_is_dropped_as_hidden() -> None:
+    # "Not sure" to the weakness question leaves it unanswered: the side is not asked then
+    # (the form hides it), so an answer sent anyway is dropped rather than made an error.
+    kept = drop_hidden_answers({"leg_weakness_side": "both_legs", "age": 40})
+    assert kept == {"age": 40}
+    assert validate_answers(kept) == kept
+
+
+def test_dropping_keeps_follow_ups_whose_gate_can_be_derived_or_is_asked_unanswered() -> None:
+    # Numbness areas say whether there is numbness; foot drop is asked while weakness is unknown.
+    areas = {"numbness_tingling_locations": ["foot_left"]}
+    assert drop_hidden_answers(areas) == areas
+    assert drop_hidden_answers({"foot_drop": True}) == {"foot_drop": True}
+
+
 def test_the_side_is_kept_while_a_leg_is_weak() -> None:
     answers = {"leg_weakness": "stable", "leg_weakness_side": "one_leg"}
     assert drop_hidden_answers(answers) == answers

@@ -57,6 +57,8 @@ _PLAIN_KEY = re.compile(r"[A-Za-z0-9_.-]{1,60}")
 _NUMBNESS_GATE = "numbness_any"
 _NUMBNESS_AREAS = "numbness_tingling_locations"
 _WEAKNESS = "leg_weakness"
+#: Gates that validate_answers fills in from their follow-up's answer (see _derive_numbness).
+_GATES_DERIVED_FROM_FOLLOW_UP = frozenset({_NUMBNESS_GATE})
 _WEAKNESS_SIDE = "leg_weakness_side"
 
 
@@ -375,10 +377,13 @@ def drop_hidden_answers(answers: Mapping[str, object]) -> dict[str, object]:
     """A copy of ``answers`` without the answers to questions that are now hidden.
 
     For the form flow: someone who picks numbness areas, goes back and answers
-    ``numbness_any = false`` keeps no areas. An answer is dropped only when the question it
-    depends on IS answered and hides it (or is itself dropped); an unanswered gate never drops
-    anything, so answers sent without their gate (e.g. a case file with areas but no
-    ``numbness_any``) are kept. Unknown keys are kept for :func:`validate_answers` to reject.
+    ``numbness_any = false`` keeps no areas. An answer is dropped when the question it depends
+    on IS answered and hides it (or is itself dropped). An unanswered gate drops an answer only
+    when the question is not asked while its gate is unanswered (``if_unanswered: false``) and
+    validation cannot derive the gate from it: ``leg_weakness_side`` with ``leg_weakness``
+    left as "not sure" is dropped, while areas sent without ``numbness_any`` (e.g. a case file)
+    are kept, since they say whether there is numbness. Unknown keys are kept for
+    :func:`validate_answers` to reject.
     """
     kept = dict(answers)
     dropped: set[str] = set()
@@ -386,7 +391,13 @@ def drop_hidden_answers(answers: Mapping[str, object]) -> dict[str, object]:
         cond = item.show_when
         if cond is None or item.link_id not in kept:
             continue
-        if cond.item in dropped or (cond.item in kept and not cond.holds(kept)):
+        if cond.item in kept:
+            hidden = not cond.holds(kept)
+        else:
+            hidden = cond.item in dropped or not (
+                cond.if_unanswered or cond.item in _GATES_DERIVED_FROM_FOLLOW_UP
+            )
+        if hidden:
             del kept[item.link_id]
             dropped.add(item.link_id)
     return kept
