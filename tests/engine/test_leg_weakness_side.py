@@ -145,6 +145,15 @@ def test_both_legs_getting_weaker_is_an_emergency_for_cauda_equina() -> None:
     assert {c.id: c.probability for c in unknown_side}["cauda_equina_syndrome"] < 0.15
 
 
+def test_weakness_in_both_legs_with_a_dropping_foot_is_an_emergency() -> None:
+    # As numbness in both legs with a dropping foot is (ces_bilateral_progressive).
+    answers = {"leg_weakness": "stable", "leg_weakness_side": "both_legs", "foot_drop": True}
+    level, rules = _triage(answers)
+    assert level == "emergency" and "bilateral_leg_weakness_progressing" in rules
+    level, rules = _triage({**answers, "leg_weakness_side": "one_leg"})
+    assert (level, rules) == ("urgent", {"progressive_weakness"})
+
+
 def test_one_leg_getting_weaker_stays_urgent() -> None:
     level, rules = _triage({"leg_weakness": "worsening", "leg_weakness_side": "one_leg"})
     assert (level, rules) == ("urgent", {"progressive_weakness"})

@@ -64,7 +64,7 @@ def test_both_legs_getting_weaker_stops_with_emergency_advice(wizard: Wizard) ->
     assert record.answers["leg_weakness_side"] == "both_legs"
     html = wizard.client.get(response["Location"]).content.decode()
     assert "triage-emergency" in html
-    assert "Both of your legs feel weak and the weakness is getting worse." in html
+    assert "Both of your legs feel weak, and the weakness is getting worse" in html
     assert IntakeDraft.objects.count() == 0
 
 
