@@ -1,5 +1,5 @@
-"""A review that raises the advice to "see a doctor" pauses the stored exercises on the plan page
-and in the handout (the stored plan version itself is not changed)."""
+"""A review that raises the advice to "see a doctor" shows the seek-care plan on the plan page and
+in the handout, as a check-in's warning sign does (the stored plan version is not changed)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ from painpath.staff.models import IntakeReview
 
 pytestmark = pytest.mark.django_db
 
-PAUSED = "Your exercises are paused until a doctor has checked you."
+PAUSED = "No exercises: your answers include warning signs that need a doctor first."
+SEEK_CARE = "Get medical help first"
+#: Self-care advice of the routine plan that must not stand under "see a doctor".
+SELF_CARE_ADVICE = "Keep moving"
 
 
 def _pdf_text(data: bytes) -> str:
@@ -51,15 +54,17 @@ def test_a_review_that_raises_the_advice_pauses_the_exercises(
     stored = Plan.from_dict(services.current_plan(patient.record).plan)
     _review(patient, level)
 
+    assert any(a.title.startswith(SELF_CARE_ADVICE) for a in stored.advice)
     html = client.get(patient.plan_url).content.decode()
-    assert PAUSED in html
+    assert PAUSED in html and SEEK_CARE in html
+    assert SELF_CARE_ADVICE not in html
     assert 'id="exercises"' not in html
     for item in stored.exercises:
         assert f'id="exercise-{item.id}"' not in html
     assert f'href="{patient.checkin_url}"' not in html  # no exercise check-in either
 
     text = _pdf_text(client.get(patient.pdf_url).content)
-    assert PAUSED in text
+    assert SEEK_CARE in text and SELF_CARE_ADVICE not in text
     for item in stored.exercises:
         assert item.name not in text
 
@@ -71,3 +76,25 @@ def test_a_review_that_lowers_the_advice_pauses_nothing(client: Client, patient:
     _review(patient, "self_care")
     html = client.get(patient.plan_url).content.decode()
     assert PAUSED not in html and 'id="exercises"' in html
+
+
+def test_a_therapist_note_on_the_paused_plan_is_not_shown_under_see_a_doctor(
+    client: Client, patient: Person
+) -> None:
+    from django.contrib.auth.models import Group
+
+    from checkins.test_therapist_plan import therapist_edit
+    from painpath.staff.access import THERAPISTS_GROUP
+
+    therapist = User.objects.create_user("pt.kim", password="x-long-password-9")
+    therapist.groups.add(Group.objects.get(name=THERAPISTS_GROUP))
+    staff = Client()
+    staff.force_login(therapist)
+    therapist_edit(staff, patient, note="Walk 20 minutes after lunch.")
+    assert "Walk 20 minutes after lunch." in client.get(patient.plan_url).content.decode()
+
+    _review(patient, "urgent")
+    html = client.get(patient.plan_url).content.decode()
+    assert "Walk 20 minutes after lunch." not in html
+    assert "What your physical therapist changed" not in html
+    assert "Walk 20 minutes after lunch." not in _pdf_text(client.get(patient.pdf_url).content)

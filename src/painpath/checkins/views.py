@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import functools
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,18 +15,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from painpath.careplan.library import load_library
-from painpath.careplan.plan import Plan
+from painpath.careplan.plan import Plan, assessment_from_dict, build_plan
 from painpath.careplan.plots import ProgressRow, adherence_svg, pain_function_svg, progress_rows
 from painpath.checkins import services
 from painpath.checkins.forms import CheckInForm
 from painpath.checkins.models import CheckIn
-from painpath.checkins.templatetags.checkins_tags import escalation_view
+from painpath.checkins.templatetags.checkins_tags import EscalationView, escalation_view
+from painpath.engine.assessment import Triage, TriageLevel, urgency_rank
 from painpath.patients import services as patient_services
 from painpath.patients.models import IntakeRecord
 from painpath.patients.results import emergency_number, tel_href
@@ -80,29 +80,25 @@ def _charts(rows: tuple[ProgressRow, ...]) -> tuple[str, str | None]:
     return pain, (_data_uri(adherence_svg(rows)) if shown else None)
 
 
-PAUSED_NOTE = gettext_lazy(
-    "Your exercises are paused until a doctor has checked you. Follow the advice above first."
-)
+def seek_care_view(plan: Plan, record: IntakeRecord, escalation: EscalationView | None) -> Plan:
+    """``plan`` as the person must see it now (the stored version is not changed).
 
-
-def paused_for_doctor(
-    plan: Plan,
-    level: str | None = None,
-    advice: str | None = None,
-    reasons: tuple[str, ...] | None = None,
-) -> Plan:
-    """``plan`` as shown while the person must see a doctor: no exercises, a note saying they
-    are paused, and (for the handout) the more urgent ``level``/``advice``/``reasons`` when a
-    check-in or review raised them. The stored plan version is not changed."""
-    if not plan.exercises and level is None:
+    When a check-in or the clinic's review has raised the advice above the plan's own level to
+    urgent or emergency, the page and the handout show the plan the builder makes at that level
+    (no exercises, the advice to get checked first, the warning signs), as after a check-in's
+    warning sign, with the plan's history kept. The therapist's earlier note and changes belong
+    to the paused self-care plan and are not shown under "see a doctor". Otherwise ``plan``.
+    """
+    if escalation is None or escalation.level not in ("emergency", "urgent"):
         return plan
-    changed: dict[str, Any] = {"exercises": (), "exercise_note": str(PAUSED_NOTE)}
-    if level is not None:
-        changed.update(
-            triage_level=level, triage_advice=advice or plan.triage_advice,
-            triage_reasons=reasons if reasons is not None else plan.triage_reasons,
-        )  # fmt: skip
-    return dataclasses.replace(plan, **changed)
+    level = cast(TriageLevel, escalation.level)
+    if urgency_rank(level) >= urgency_rank(plan.triage_level):
+        return plan  # the plan itself already is (at least) this urgent
+    assessment = assessment_from_dict(record.assessment, plan.answers)
+    assessment = dataclasses.replace(
+        assessment, triage=Triage(level=level, reasons=tuple(str(r) for r in escalation.reasons))
+    )
+    return dataclasses.replace(build_plan(assessment), history=plan.history)
 
 
 def _local_day(at: str | None, zone: str) -> str:
@@ -144,13 +140,12 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
     latest = current.history[-1] if current.history else None
     # A warning sign at a check-in or the clinic's review: the banner replaces the triage box.
     escalation = escalation_view(record)
-    see_doctor = current.triage_level in ("emergency", "urgent") or (
-        escalation is not None and escalation.level in ("emergency", "urgent")
-    )
-    if see_doctor:
-        # A review can raise the advice to "see a doctor" without a new plan version: the
-        # stored exercises are then paused here and in the handout, never listed under it.
-        current = paused_for_doctor(current)
+    shown = seek_care_view(current, record, escalation)
+    if shown is not current:
+        # A review raised the advice without a new plan version: what changed last (a
+        # therapist's doses, a check-in's step) was about the paused exercises.
+        current, latest = shown, None
+    see_doctor = current.triage_level in ("emergency", "urgent")
     exercises = [
         (item, _drawing_uri(item.drawing) if item.drawing else None) for item in current.exercises
     ]
@@ -198,11 +193,7 @@ def plan_pdf(request: HttpRequest, token: str) -> HttpResponse:
 
     record = _record(token)
     current = Plan.from_dict(services.current_plan(record).plan)
-    escalation = escalation_view(record)
-    if escalation is not None and escalation.level in ("emergency", "urgent"):
-        current = paused_for_doctor(
-            current, escalation.level, escalation.headline, tuple(escalation.reasons)
-        )
+    current = seek_care_view(current, record, escalation_view(record))
     zone = services.patient_time_zone()
     pdf = render_pdf(
         current,
