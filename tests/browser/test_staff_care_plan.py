@@ -67,9 +67,12 @@ def test_a_therapist_changes_the_plan_and_the_patient_sees_it(
     sets = page.get_by_label(f"{first.name}: sets", exact=True)
     sets.fill(str(max_sets + 5))
     page.get_by_role("button", name="Save as a new version").click()
-    page.wait_for_url(re.compile(r"/plan/$"))
+    page.wait_for_url(re.compile(r"/plan/#plan-edit-form$"))
     error = page.locator(f"#plan-{first.id}__sets_error")
     assert error.is_visible()
+    # The page opens at the form with the error, not at the top of the long intake page.
+    assert page.evaluate("window.scrollY") > 0
+    assert error.is_visible() and page.locator("#plan-edit-form").is_visible()
     assert f"{first.name}: sets must be a whole number from 1 to {max_sets}" in (error.inner_text())
     assert _fits(page)
     axe_check(page, "staff-care-plan-error")

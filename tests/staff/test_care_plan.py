@@ -172,6 +172,9 @@ def test_a_dose_error_sits_on_its_field(therapist_user: User, record: IntakeReco
     assert list(form.errors) == ["bird_dog__sets"]
     html = response.content.decode()
     assert 'id="plan-bird_dog__sets_error"' in html
+    # The page with the error opens at the form, not at the top of a long intake page (a phone
+    # would show the intake's header and no error).
+    assert f'action="{_url(record)}#plan-edit-form"' in html
 
 
 def test_the_plan_keeps_at_least_one_and_at_most_the_maximum(
