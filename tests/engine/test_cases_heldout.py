@@ -24,7 +24,7 @@ from painpath.engine.knowledge import load_knowledge
 HELDOUT_DIR = Path(__file__).parent / "heldout_cases"
 CASE_FILES = sorted(HELDOUT_DIR.glob("*.json"))
 
-#: Knowledge 2026.11.30-10 (049 and 050 now say the weakness is in both legs): top-1 34/50,
+#: Knowledge 2026.11.30-10 and -11 (049 and 050 now say the weakness is in both legs): top-1 34/50,
 #: top-3 45/50 (90%), triage 50/50 with 049 and 050 back to emergency only.
 #: Measured on the 50 held-out cases (knowledge 2026.11.30-7): top-1 34/50 (68%), top-3 44/50
 #: (88%); on the first 42: 29/42 and 37/42 (2026.11.30-6: 28/42 and 37/42); on cases 043-050,

@@ -421,6 +421,7 @@ def test_every_if_unknown_leaf_sits_in_an_emergency_or_urgent_rule_with_its_reas
         f"rule {rule}": [("duration_days", True)]
         for rule in (
             "bilateral_leg_numbness_recent",
+            "bilateral_sciatica_recent",
             "infection_risk_hip_pain_limp",
             "infection_risk_recent_back_pain",
         )

@@ -423,5 +423,8 @@ def test_every_question_that_alone_is_a_red_flag_must_be_answered_for_self_care(
         "saddle_numbness", "bladder_change", "bowel_incontinence", "sexual_dysfunction_new",
         "leg_weakness", "history_cancer", "unable_to_bear_weight", "abdominal_pain_or_pulsing",
         "night_pain", "numbness_tingling_locations", "foot_drop",
+        # Pain below the knee in both legs with the duration unknown (assumed recent):
+        # bilateral_sciatica_recent (knowledge -11).
+        "pain_locations",
     }  # fmt: skip
     assert alone - {"foot_drop"} <= required
