@@ -1,5 +1,6 @@
 """A review that raises the advice to "see a doctor" shows the seek-care plan on the plan page and
-in the handout, as a check-in's warning sign does (the stored plan version is not changed)."""
+in the handout, as a check-in's warning sign does (the stored plan version is not changed); and
+the handout's date is the clinic's."""
 
 from __future__ import annotations
 
@@ -98,3 +99,17 @@ def test_a_therapist_note_on_the_paused_plan_is_not_shown_under_see_a_doctor(
     assert "Walk 20 minutes after lunch." not in html
     assert "What your physical therapist changed" not in html
     assert "Walk 20 minutes after lunch." not in _pdf_text(client.get(patient.pdf_url).content)
+
+
+def test_the_handout_prints_the_clinic_s_date_not_the_server_s(
+    client: Client, patient: Person
+) -> None:
+    import time_machine
+
+    from painpath.clinic.models import Clinic
+
+    Clinic.objects.create(name="Riverbend", time_zone="America/New_York")
+    # 03:00 UTC on March 4 is still the evening of March 3 in New York.
+    with time_machine.travel("2026-03-04 03:00Z", tick=False):
+        text = _pdf_text(client.get(patient.pdf_url).content)
+    assert "Printed 2026-03-03" in text

@@ -8,12 +8,14 @@ import base64
 import dataclasses
 import functools
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -198,6 +200,8 @@ def plan_pdf(request: HttpRequest, token: str) -> HttpResponse:
     pdf = render_pdf(
         current,
         clinic=services.clinic_contact(),
+        # The clinic's day, as on the page (a server in UTC would print tomorrow's date at night).
+        today=timezone.now().astimezone(ZoneInfo(zone)).date(),
         day_label=functools.partial(_local_day, zone=zone),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
