@@ -61,6 +61,9 @@ def intake_list(request: HttpRequest) -> HttpResponse:
                 "record": record,
                 "level_name": _LEVEL_NAMES.get(record.triage_level, record.triage_level),
                 "leading": (record.assessment.get("conditions") or [{}])[0].get("name", ""),
+                # The serious causes a red flag named: what the patient's page lists first as
+                # "needs to be ruled out", whatever the ranking's first cause is.
+                "rule_out": _flagged_conditions(record.assessment),
                 "latest_review": reviews[0] if reviews else None,
                 "review_state": _review_state(record, reviews[0] if reviews else None),
                 "booked": booked,
@@ -68,6 +71,18 @@ def intake_list(request: HttpRequest) -> HttpResponse:
         )
     context = {"page": page, "rows": rows, "tz_name": services.display_time_zone()}
     return render(request, "staff/intake_list.html", context)
+
+
+def _flagged_conditions(assessment: dict[str, Any]) -> list[str]:
+    """Names of the conditions the fired red flags point to first, in triage order, once each."""
+    names = {c.get("id"): c.get("name", c.get("id")) for c in assessment.get("conditions", [])}
+    flagged: list[str] = []
+    for flag in assessment.get("triage", {}).get("red_flags", []):
+        first = (flag.get("conditions") or [None])[0]
+        name = names.get(first, first)
+        if name and name not in flagged:
+            flagged.append(str(name))
+    return flagged
 
 
 def _review_state(record: IntakeRecord, review: Any | None) -> str:

@@ -101,17 +101,33 @@ def current_level(record: IntakeRecord) -> dict[str, Any]:
     names = dict(TriageLevel.choices)
     rank = getattr(record, "current_urgency", None)
     escalated_rank = getattr(record, "escalated_urgency", None)
+    reviewed_rank = getattr(record, "reviewed_urgency", None)
     since: datetime | None = None
     if rank is None:  # not annotated: compute it (staff detail page)
         annotated = services.with_current_urgency(IntakeRecord.objects.filter(pk=record.pk))
         row = annotated.get()
         rank, escalated_rank = row.current_urgency, row.escalated_urgency  # type: ignore[attr-defined]
+        reviewed_rank = row.reviewed_urgency  # type: ignore[attr-defined]
         since = services.current_triage_detail(record, with_review=False).since
-    level = TRIAGE_LEVELS[min(int(rank), len(TRIAGE_LEVELS) - 1)]
+    last = len(TRIAGE_LEVELS) - 1
+    level = TRIAGE_LEVELS[min(int(rank), last)]
     # "Escalated" when the check-in escalation is what makes it this urgent.
     escalated = escalated_rank is not None and int(escalated_rank) <= int(rank)
     escalated = escalated and int(rank) < record.urgency
-    return {"level": level, "name": names.get(level, level), "escalated": escalated, "since": since}
+    # A review that LOWERS the level does not lower what the patient is told (the engine's or a
+    # check-in's advice stands until the clinic talks to them): staff must see that the person
+    # is still told to act more urgently, e.g. "see a doctor within 24 hours".
+    told = [record.urgency, int(rank)]
+    told += [int(r) for r in (escalated_rank, reviewed_rank) if r is not None]
+    patient_level = TRIAGE_LEVELS[min(min(told), last)]
+    return {
+        "level": level,
+        "name": names.get(level, level),
+        "escalated": escalated,
+        "since": since,
+        "patient_level": patient_level if patient_level != level else "",
+        "patient_name": names.get(patient_level, patient_level),
+    }
 
 
 @register.simple_tag
