@@ -80,3 +80,22 @@ def test_an_emergency_stop_speaks_only_of_what_was_asked(wizard: Wizard) -> None
     assert record.triage_level == "emergency"
     assert ASSUMED not in " ".join(record.assessment["triage"]["reasons"])
     assert all("assumed" not in flag for flag in record.assessment["triage"]["red_flags"])
+
+
+def test_change_an_answer_leads_to_the_skipped_question_the_warning_rests_on(
+    wizard: Wizard,
+) -> None:
+    answers = {
+        **IMMUNOSUPPRESSED_NO_DURATION,
+        "pain_locations": ["groin_left"],
+        "worst_area": "groin",
+        "recent_infection_or_procedure": True,
+        "immunosuppressed": False,
+        "limp": True,
+    }
+    wizard.start()
+    response = wizard.answer_all(answers)
+    assert response["Location"] == "/start/check/"
+    page = wizard.client.get("/start/check/").content.decode()
+    assert ASSUMED in page
+    assert f'href="/start/step/{step_number("duration_days")}/"' in page

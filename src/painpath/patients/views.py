@@ -347,13 +347,24 @@ def check(request: HttpRequest) -> HttpResponse:
             services.acknowledge_flags(draft, list(screening.new_flags))
             return redirect(_resume_url(draft))
     previous = wizard.previous_index(min(draft.furthest_step, wizard.review_index()), draft.answers)
+    back_url = _step_url(previous) if previous is not None else _step_url(0)
+    # A warning that rests on a skipped question ("you did not say when this pain started"):
+    # "change an answer" leads to that question, not to the step just answered.
+    assumed = [
+        link_id
+        for flag in screening.triage.red_flags
+        if flag.rule_id in screening.new_flags
+        for link_id in flag.assumed
+    ]
+    if assumed:
+        from painpath.engine.questionnaire import load_questionnaire
+
+        q = load_questionnaire()
+        back_url = _step_url(wizard.steps().index(q.step_of(assumed[0])))
     return render(
         request,
         "patients/check.html",
-        {
-            "triage": triage_view(screening.triage.to_dict()),
-            "back_url": _step_url(previous) if previous is not None else _step_url(0),
-        },
+        {"triage": triage_view(screening.triage.to_dict()), "back_url": back_url},
     )
 
 
