@@ -227,5 +227,17 @@ def test_an_urgent_review_replaces_self_care_with_see_a_doctor_first(
     html = client.get(f"/r/{outcome.token}/").content.decode()
     assert "triage-urgent" in html
     assert 'id="what-helps"' not in html
+    assert 'id="seek-help"' not in html  # "not better after two weeks" is no advice now
     assert 'id="book"' in html
     assert "See a doctor first, within 24 hours." in html
+
+
+def test_an_urgent_result_lists_no_slower_get_help_sooner_advice(db: None, client: Client) -> None:
+    answers = {**ROUTINE_ANSWERS, "leg_weakness": "worsening"}
+    outcome = services.submit_answers(answers, "v" * 43)
+    assert outcome.record.triage_level == "urgent"
+    html = client.get(f"/r/{outcome.token}/").content.decode()
+    assert "triage-urgent" in html
+    assert 'id="seek-help"' not in html and "not clearly better" not in html
+    # What to do when it gets worse is in the advice box itself.
+    assert "go to an emergency department at once" in html

@@ -463,9 +463,10 @@ def result_view(assessment: Mapping[str, Any], knowledge: Any | None = None) -> 
         if view.show_self_care and kb.category != "serious":
             view.what_helps.append({"id": cause.id, "name": kb.name, "items": list(kb.what_helps)})
         seek.extend(str(text) for text in kb.seek_help_if)
-    # Emergency: the advice box says what to do; a list of "get help sooner if" would only
+    # Emergency and urgent: the advice box says what to do and when to go sooner (its last
+    # line); a list of "get help sooner if" (e.g. "not clearly better after two weeks") would
     # suggest that waiting is an option. Elsewhere: each thing said once (issue: the same
     # "not better after two weeks" came from two causes and from the advice box).
     box = [view.triage.advice, *view.triage.what_to_do]
-    view.seek_help = dedupe_advice(seek, box) if level != "emergency" else []
+    view.seek_help = dedupe_advice(seek, box) if level in ("routine", "self_care") else []
     return view

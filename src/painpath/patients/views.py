@@ -465,6 +465,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         # it would say the opposite (the plan page pauses the exercises the same way).
         view.show_self_care = False
         view.show_booking = escalation.level != "emergency"
+        view.seek_help = []  # the banner says when to go sooner
     context = {
         "record": record,
         "view": view,
