@@ -87,6 +87,19 @@ def _page(
     cancelled = appointment.status == AppointmentStatus.CANCELLED
     escalation = _escalation(appointment)
     emergency = _emergency_now(escalation)
+    advice: dict[str, object] = {}
+    own_emergency = False
+    intake = appointment.intake
+    if intake is not None and intake.triage_level in ("emergency", "urgent"):
+        # The intake's own urgent or emergency advice, as on every booking page: the visit was
+        # booked for after a doctor's care (an emergency only after "I have been seen").
+        from painpath.patients.views_booking import advice_context
+
+        advice = advice_context(intake)
+        own_emergency = escalation is None and intake.triage_level == "emergency"
+    # An emergency intake's page offers other times only once the person says they have been
+    # seen, as the booking pages do; moving stays possible (the form posts as before).
+    emergency = emergency or (own_emergency and request.GET.get("seen") != "1")
     # After a cancellation the person may have booked again (here or from their result):
     # then this page links to that visit instead of offering times it would refuse.
     upcoming = services.upcoming_instead_of(appointment) if cancelled else None
@@ -99,6 +112,7 @@ def _page(
         except services.BookingValidationError:
             options = []  # type or therapist no longer offered: the page says to call
     context = {
+        **advice,  # first: this page's own "emergency" (no times offered) below wins
         "token": token,
         "appointment": appointment,
         "clinic": clinic,
@@ -109,6 +123,8 @@ def _page(
         "cancelled": cancelled,
         "escalation": escalation,
         "emergency": emergency,
+        "own_advice": bool(advice) and escalation is None,
+        "seen_url": "?seen=1" if own_emergency and emergency else "",
         "options": [
             (slot, format_local_datetime(slot.start, clinic, with_zone=False)) for slot in options
         ],

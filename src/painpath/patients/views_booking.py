@@ -259,25 +259,35 @@ def _urgent_advice(record: IntakeRecord) -> str:
     return ""
 
 
-def _base_context(token: str, record: IntakeRecord) -> dict[str, object]:
-    """What every booking page needs. An emergency (the intake's level, or one reached later
-    at a check-in or by the clinic's review) carries the emergency number and its ``tel:``
-    link (``PAINPATH_EMERGENCY_NUMBER``), for the same call button as the result page:
-    emergency care comes before any physical-therapy booking."""
+def advice_context(record: IntakeRecord) -> dict[str, object]:
+    """The context of ``patients/booking/_urgent.html``, the advice every page about booking
+    shows above physical-therapy times: the escalation banner, else the intake's own urgent or
+    emergency advice. An emergency (the intake's level, or one reached later at a check-in or
+    by the clinic's review) carries the emergency number and its ``tel:`` link
+    (``PAINPATH_EMERGENCY_NUMBER``), for the same call button as the result page: emergency
+    care comes before any physical-therapy booking. Also used by the emailed appointment page
+    (``painpath.clinic.views``)."""
     # The level now: a check-in or the clinic's review may have made it an emergency since
     # the intake (then the check-in banner, ``escalation_banner``, carries the call button
     # and the red box below is only for an emergency intake, so the call shows once).
     emergency = current_triage_detail(record).level == "emergency"
     number = emergency_number() if emergency else ""
     return {
-        "token": token,
-        "result_url": reverse("patients:result", args=[token]),
         "urgent_advice": _urgent_advice(record),
         "emergency": emergency,
         "emergency_box": record.triage_level == "emergency",
         "call_number": number,
         "call_href": tel_href(number) if number else "",
         "record": record,  # the check-in escalation banner (checkins_tags)
+    }
+
+
+def _base_context(token: str, record: IntakeRecord) -> dict[str, object]:
+    """What every booking page needs: the private links and :func:`advice_context`."""
+    return {
+        "token": token,
+        "result_url": reverse("patients:result", args=[token]),
+        **advice_context(record),
     }
 
 
