@@ -119,7 +119,7 @@ class CheckIn:
 
     @property
     def day(self) -> date:
-        """The calendar day of ``at`` (as written: UTC for stored check-ins)."""
+        """The calendar day of ``at`` as written (the web app writes the clinic's local time)."""
         return datetime.fromisoformat(self.at).date()
 
     @property

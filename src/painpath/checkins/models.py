@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -68,11 +70,17 @@ class CheckIn(models.Model):
         # No health data in str(): it ends up in logs and admin breadcrumbs.
         return f"Check-in {self.pk}"
 
-    def to_core(self) -> CoreCheckIn:
-        """The pure :class:`painpath.careplan.progression.CheckIn` of this row."""
+    def to_core(self, zone: str | None = None) -> CoreCheckIn:
+        """The pure :class:`painpath.careplan.progression.CheckIn` of this row.
+
+        ``zone`` (IANA): write ``at`` in that zone's local time, so that the core's calendar
+        days (3 days between counted check-ins, "the next check-in on ...") are the clinic's
+        days, as every date the person reads; default UTC.
+        """
+        at = self.created_at if zone is None else self.created_at.astimezone(ZoneInfo(zone))
         return CoreCheckIn(
             id=f"checkin-{self.pk}",
-            at=self.created_at.isoformat(),
+            at=at.isoformat(),
             pain_now=self.pain_now,
             pain_during=self.pain_during,
             pain_next_morning=self.pain_next_morning,

@@ -181,8 +181,9 @@ def submit_checkin(
                 sessions_planned=period_days(record, now),
                 **dict(values),
             )
+            zone = patient_time_zone()
             history = [
-                c.to_core()
+                c.to_core(zone)
                 for c in CheckIn.objects.filter(record=record).order_by("created_at", "id")
             ]
             new_plan, decision = progress(Plan.from_dict(version.plan), history, reassess=reassess)

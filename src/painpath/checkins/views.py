@@ -134,7 +134,7 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
     intake_pain = record.answers.get("pain_now")
     zone = services.patient_time_zone()
     rows = progress_rows(
-        [c.to_core() for c in checkins],
+        [c.to_core(zone) for c in checkins],
         intake_pain if isinstance(intake_pain, int) else None,
         label=functools.partial(_local_day, zone=zone),
     )

@@ -1,6 +1,6 @@
 """A review that raises the advice to "see a doctor" shows the seek-care plan on the plan page and
 in the handout, as a check-in's warning sign does (the stored plan version is not changed); and
-the handout's date is the clinic's."""
+the dates of the handout and of check-ins are the clinic's days."""
 
 from __future__ import annotations
 
@@ -113,3 +113,19 @@ def test_the_handout_prints_the_clinic_s_date_not_the_server_s(
     with time_machine.travel("2026-03-04 03:00Z", tick=False):
         text = _pdf_text(client.get(patient.pdf_url).content)
     assert "Printed 2026-03-03" in text
+
+
+def test_check_in_days_are_the_clinic_s_days(patient: Person) -> None:
+    """A check-in at 23:07 in New York (04:07 UTC the next day) is on the New York day, so the
+    3 days to the next counted check-in are counted from it (fresh-user test finding)."""
+    import datetime as dt
+
+    from painpath.checkins.models import CheckIn
+
+    row = CheckIn(
+        record=patient.record,
+        submission_key="k" * 20,
+        created_at=dt.datetime(2026, 11, 30, 4, 7, tzinfo=dt.UTC),
+    )
+    assert row.to_core("America/New_York").day == dt.date(2026, 11, 29)
+    assert row.to_core().day == dt.date(2026, 11, 30)  # UTC when no zone is given
