@@ -372,12 +372,34 @@ def email_private_link(email: str, token: str) -> bool:
     return True
 
 
+def email_new_advice(emails: Collection[str], token: str) -> bool:
+    """Tell the person, by email, that their clinic has new advice on their private page (a
+    therapist's review made it more urgent). Only the link: nothing about health. Returns False
+    (and logs without any personal data) on failure; ``emails`` empty sends nothing (True)."""
+    if not emails:
+        return True
+    subject = _("New advice from your clinic")
+    body = _(
+        "Hello,\n\nYour clinic has reviewed your answers and has new advice for you. Please "
+        "open your private link now and follow the advice at the top of the page:\n\n%(link)s"
+        "\n\nFor your privacy, we never put health details in emails. Keep the link to "
+        "yourself: anyone with the link can see your result.\n"
+    ) % {"link": private_link(token)}
+    try:
+        send_mail(subject, body, None, sorted(set(emails)))
+    except Exception:  # SMTP and file errors alike: the review itself is stored
+        log.warning("sending the new-advice email failed", exc_info=False)
+        return False
+    return True
+
+
 __all__ = [
     "IntakeError",
     "RecordNotFound",
     "Screening",
     "Submitted",
     "acknowledge_flags",
+    "email_new_advice",
     "email_private_link",
     "find_draft",
     "private_link",

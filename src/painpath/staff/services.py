@@ -26,11 +26,13 @@ from painpath.careplan.plan import Decision, Plan, assessment_from_dict, build_p
 from painpath.checkins.models import THERAPIST_EDIT, PlanVersion
 from painpath.clinic.formatting import tel_href
 from painpath.clinic.models import Appointment, Clinic
-from painpath.engine.assessment import RankedCondition, Triage
+from painpath.engine.assessment import RankedCondition, Triage, urgency_rank
 from painpath.engine.assessment import TriageLevel as CoreTriageLevel
 from painpath.engine.knowledge import load_knowledge
 from painpath.engine.questionnaire import load_questionnaire
 from painpath.patients.models import IntakeRecord, TriageLevel
+from painpath.patients.services import email_new_advice
+from painpath.patients.tokens import result_token
 from painpath.staff.models import IntakeReview
 
 #: Intakes per page on the staff list: one screen's worth on a desktop, fast to render.
@@ -232,6 +234,9 @@ def record_review(
     agrees = triage_level == record.triage_level and leading_condition == engine_leading_condition(
         record
     )
+    from painpath.checkins.services import current_triage_detail
+
+    told_before = current_triage_detail(record).level
     with transaction.atomic():
         review = IntakeReview.objects.create(
             intake=record,
@@ -242,7 +247,23 @@ def record_review(
             note=note.strip(),
         )
         log_access(user, "intake.review", record, request, detail={"review": review.pk})
+        told_now = current_triage_detail(record).level
+        if told_now in ("emergency", "urgent") and urgency_rank(told_now) < urgency_rank(
+            told_before
+        ):
+            # The person's pages now say "see a doctor" (or emergency): tell them to look,
+            # once the review is stored (the email carries only the link).
+            recipients = _patient_emails(record)
+            token = result_token(record.submission_key)
+            transaction.on_commit(lambda: email_new_advice(recipients, token))
     return review
+
+
+def _patient_emails(record: IntakeRecord) -> list[str]:
+    """The addresses the person gave: at the intake, and when booking from it."""
+    emails = {record.contact_email} if record.contact_email else set()
+    emails |= set(record.appointments.values_list("patient__email", flat=True))
+    return sorted(e for e in emails if e)
 
 
 @dataclass(frozen=True)
