@@ -136,7 +136,11 @@ def test_both_legs_getting_weaker_is_an_emergency_for_cauda_equina() -> None:
     [flag] = [f for f in result.triage.red_flags if f.level == "emergency"]
     assert flag.rule_id == "bilateral_leg_weakness_progressing"
     assert flag.conditions[0] == "cauda_equina_syndrome"
-    assert "Both of your legs" in flag.reason and "emergency department" in flag.reason
+    assert "Both of your legs" in flag.reason and "emergency scan" in flag.reason
+    # The person reads only the reasons of the rules that set the level: the one-leg rule's
+    # "both legs ... would make it an emergency" would contradict the emergency it sits under.
+    assert result.triage.reasons == (flag.reason,)
+    assert "progressive_weakness" in {f.rule_id for f in result.triage.red_flags}  # staff see it
     # The rule's judgment figure (as for ces_bilateral_progressive) lifts CES from the 10%
     # concern floor of an unknown side to 15%, in the top three behind the nerve-root causes.
     ranked = {c.id: c.probability for c in result.conditions[:3]}

@@ -17,7 +17,7 @@ from painpath.engine.knowledge import KNOWLEDGE_VERSION, Knowledge, load_knowled
 __all__ = ["CORE_ITEMS", "ENGINE_VERSION", "KNOWLEDGE_VERSION", "assess"]
 
 #: Version of the assessment algorithm (triage and ranking code, not the data).
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"
 
 #: The core intake items of shared/spec/intake-core.yaml (reported as ``unknown`` when absent).
 CORE_ITEMS: tuple[str, ...] = (

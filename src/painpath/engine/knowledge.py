@@ -73,7 +73,7 @@ from painpath.engine.assessment import Evidence
 from painpath.engine.compiler import Evaluator, build_evaluator
 
 #: Version of the clinical content; bump whenever a number, rule or text in data/ changes.
-KNOWLEDGE_VERSION = "2026.11.30-11"
+KNOWLEDGE_VERSION = "2026.11.30-12"
 
 #: Evaluated expression: an answer-dict -> True / False / None (unknown).
 Predicate = Callable[[Mapping[str, Any]], bool | None]

@@ -119,7 +119,10 @@ def decide(
                     assumed=tuple(assumed),
                 )
             )
-            if rule.reason not in reasons:
+            # The person reads the reasons of the rules that set the level only: a less urgent
+            # rule's reason ("... would make it an emergency") would contradict the emergency
+            # it sits under. Every fired rule stays in ``red_flags`` (staff see them all).
+            if rule.level == fired[0].rule.level and rule.reason not in reasons:  # type: ignore[union-attr]  # fired is sorted
                 reasons.append(rule.reason)
             told.extend(text for text in assumed.values() if text not in told)
         level: TriageLevel = flags[0].level
