@@ -59,3 +59,9 @@ def test_the_list_names_the_cause_to_rule_out_before_the_engine_s_first_cause(
     name = next(c["name"] for c in outcome.record.assessment["conditions"] if c["id"] == flagged)
     listing = client_for(therapist_user).get("/staff/intakes/").content.decode()
     assert f"Rule out: {name}" in listing
+    # The engine's first cause is named after it, unless it is the same cause.
+    leading = outcome.record.assessment["conditions"][0]["name"]
+    cell = listing.split('class="rule-out"', 1)[1].split("</td>", 1)[0]
+    assert cell.count(name) == 1
+    if leading != name:
+        assert leading in cell
