@@ -1,4 +1,4 @@
-"""Advice carries a reason that is true for the person's answers (fresh-user test finding: "Adjust
+"""Advice and the disclaimer say what is true for the person (fresh-user test findings: "Adjust
 the load" said "your answers point to a recent increase in training" to someone who said no)."""
 
 from __future__ import annotations
@@ -32,3 +32,11 @@ def test_the_load_advice_needs_the_increase_its_reason_names() -> None:
     assert any(c.id == "overuse" and c.probability >= 0.05 for c in assessment.conditions)
     assert "training_load" not in _advice_ids({**RUNNER, "recent_activity_increase": False})
     assert "training_load" in _advice_ids({**RUNNER, "recent_activity_increase": True})
+
+
+def test_a_plan_without_exercises_says_nothing_about_stopping_exercises() -> None:
+    urgent = build_plan(assess({**RUNNER, "leg_weakness": "worsening"}))
+    assert urgent.triage_level == "urgent" and not urgent.exercises
+    assert "exercise" not in urgent.disclaimer.lower()
+    routine = build_plan(assess(RUNNER))
+    assert routine.exercises and "Stop any exercise" in routine.disclaimer

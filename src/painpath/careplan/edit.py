@@ -27,6 +27,8 @@ from typing import Any
 
 from painpath.careplan.library import Dose, Exercise, Library, describe_dose, load_library
 from painpath.careplan.plan import (
+    DISCLAIMER,
+    DISCLAIMER_NO_EXERCISES,
     DOSE_PARTS,
     SEE_DOCTOR_LEVELS,
     Decision,
@@ -366,6 +368,7 @@ def apply_edit(
             ),
             exercises=tuple(exercises),
             exercise_note=note,
+            disclaimer=DISCLAIMER if exercises else DISCLAIMER_NO_EXERCISES,
         ),
         reason="Your physical therapist updated your plan.",
         changes=changes,

@@ -32,6 +32,11 @@ DISCLAIMER = (
     "a physical therapist or doctor. Stop any exercise that makes your pain much worse, and "
     "act at once on the warning signs."
 )
+#: The disclaimer of a plan without exercises (a doctor first): no word about exercising.
+DISCLAIMER_NO_EXERCISES = (
+    "PainPath gives information, not a diagnosis. This plan does not replace an assessment by "
+    "a doctor or physical therapist. Act at once on the warning signs."
+)
 
 
 @dataclass(frozen=True)
@@ -558,6 +563,7 @@ def build_plan(
         answers=answers,
         possible=tuple(sorted(possible)),
         library_version=lib.version,
+        disclaimer=DISCLAIMER if exercises else DISCLAIMER_NO_EXERCISES,
     )
     start = Decision(
         action="start",
