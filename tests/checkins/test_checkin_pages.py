@@ -271,3 +271,10 @@ def test_form_errors_name_the_question_in_plain_words(
     assert message in html
     assert "This field is required" not in html
     assert "Ensure this value" not in html
+
+
+def test_the_error_summary_names_each_question_once(client: Client, patient) -> None:
+    html = client.post(patient.checkin_url, checkin_data(pain_now="11")).content.decode()
+    summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "goes up to 10 at most" in summary
+    assert summary.count("Your pain right now") <= 1
