@@ -18,6 +18,23 @@ SHARED_DIR = REPO_ROOT.parent / "shared"
 CASES_DIR = SHARED_DIR / "cases"
 SPEC_DIR = SHARED_DIR / "spec"
 
+#: Every warning-sign question of the intake's warning-sign steps answered "no" (test answers
+#: add the picture they are about to it).
+NO_WARNING_SIGNS: dict[str, Any] = {
+    "saddle_numbness": False,
+    "bladder_change": False,
+    "bowel_incontinence": False,
+    "sexual_dysfunction_new": False,
+    "leg_weakness": "none",
+    "fever_or_chills": False,
+    "feeling_unwell": False,
+    "recent_infection_or_procedure": False,
+    "iv_drug_use": False,
+    "immunosuppressed": False,
+    "history_cancer": False,
+    "unexplained_weight_loss": False,
+}
+
 #: A recent, improving, simple back strain with every warning-sign question answered "no".
 CLEAR_RECENT_STRAIN: dict[str, Any] = {
     "age": 35,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conftest import NO_WARNING_SIGNS
 from painpath.engine import assess
 
 #: The tester's answers: 45, lifting a week ago, shooting pain down both legs, no warning sign.
@@ -18,14 +19,7 @@ BOTH_LEGS: dict[str, Any] = {
         "lower_leg_right",
     ],
     "worst_area": "leg",
-    "saddle_numbness": False,
-    "bladder_change": False,
-    "bowel_incontinence": False,
-    "sexual_dysfunction_new": False,
-    "leg_weakness": "none",
-    "fever_or_chills": False,
-    "feeling_unwell": False,
-    "history_cancer": False,
+    **NO_WARNING_SIGNS,
     "onset_trigger": ["lifting"],
     "duration_days": 7,
     "onset": "sudden",

@@ -21,6 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import NO_WARNING_SIGNS
 from painpath.engine.engine import assess
 from painpath.engine.intake import IntakeError
 from painpath.engine.knowledge import KnowledgeError, build_knowledge, load_knowledge
@@ -40,18 +41,7 @@ FALL_78: dict[str, Any] = {
     "pain_now": 8,
     "pain_worst_week": 9,
     "limp": True,
-    "saddle_numbness": False,
-    "bladder_change": False,
-    "bowel_incontinence": False,
-    "sexual_dysfunction_new": False,
-    "leg_weakness": "none",
-    "fever_or_chills": False,
-    "feeling_unwell": False,
-    "recent_infection_or_procedure": False,
-    "iv_drug_use": False,
-    "immunosuppressed": False,
-    "history_cancer": False,
-    "unexplained_weight_loss": False,
+    **NO_WARNING_SIGNS,
     "osteoporosis": False,
     "long_term_steroids": False,
     "abdominal_pain_or_pulsing": False,

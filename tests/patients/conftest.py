@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from conftest import NO_WARNING_SIGNS
 from painpath.engine.questionnaire import Item, Step, load_questionnaire
 from painpath.patients.forms import NO, NONE_CODE, YES, adds_none_option
 
@@ -23,18 +24,7 @@ ROUTINE_ANSWERS: dict[str, Any] = {
     "sex": "male",
     "pain_locations": ["low_back_left", "buttock_left", "back_thigh_left", "lower_leg_left"],
     "worst_area": "leg",
-    "saddle_numbness": False,
-    "bladder_change": False,
-    "bowel_incontinence": False,
-    "sexual_dysfunction_new": False,
-    "leg_weakness": "none",
-    "fever_or_chills": False,
-    "feeling_unwell": False,
-    "recent_infection_or_procedure": False,
-    "iv_drug_use": False,
-    "immunosuppressed": False,
-    "history_cancer": False,
-    "unexplained_weight_loss": False,
+    **NO_WARNING_SIGNS,
     "onset_trigger": ["lifting"],
     "unable_to_bear_weight": False,
     "osteoporosis": False,
