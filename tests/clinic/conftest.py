@@ -6,6 +6,7 @@ starts on Sunday 2026-03-08 (02:00 -> 03:00) and ends on Sunday 2026-11-01 (02:0
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -90,3 +91,13 @@ def committed(django_capture_on_commit_callbacks: Any) -> Callable[[], Any]:
     """``with committed(): ...`` runs the block's on-commit callbacks (the emails) at its end,
     as a real commit would; tests otherwise run inside one never-committed transaction."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def run_at_once(attempt: Callable[[int], None], racers: int) -> None:
+    """Start ``attempt(0) .. attempt(racers - 1)`` in threads at once and wait for all (at most
+    60 s each): the race tests' harness."""
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)

@@ -21,7 +21,7 @@ from painpath.clinic.models import (
 )
 from painpath.clinic.services import PatientDetails, SlotUnavailableError, book_appointment
 
-from .conftest import MONDAY_7AM, local
+from .conftest import MONDAY_7AM, local, run_at_once
 
 RACERS = 12
 
@@ -62,11 +62,7 @@ def _race_for_one_slot() -> list[object]:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(RACERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_at_once(attempt, RACERS)
     return results
 
 

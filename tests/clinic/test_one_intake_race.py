@@ -22,7 +22,7 @@ from painpath.clinic.services import AlreadyBookedError, PatientDetails, book_ap
 from painpath.patients import tokens
 from painpath.patients.models import IntakeRecord
 
-from .conftest import MONDAY_7AM, local
+from .conftest import MONDAY_7AM, local, run_at_once
 
 RACERS = 6
 
@@ -72,11 +72,7 @@ def test_racing_bookings_from_one_intake_give_exactly_one_appointment() -> None:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(RACERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_at_once(attempt, RACERS)
 
     winners = [r for r in results if isinstance(r, Appointment)]
     refused = [r for r in results if isinstance(r, AlreadyBookedError)]
