@@ -128,6 +128,8 @@ def test_reschedule_from_the_page(client: Client, token: str) -> None:
     response = client.post(f"/appointments/{token}/reschedule", {"start": new.isoformat()})
     assert response.status_code == 302
     assert Appointment.objects.get().start == new
+    page = client.get(response["Location"]).content.decode()
+    assert "Your appointment is moved to Wednesday, March 4 at 9:00 AM" in page
 
 
 @pytest.mark.parametrize(("value", "status"), [("", 422), ("2026-03-03T20:00:00-05:00", 422)])

@@ -210,11 +210,16 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     except ValueError:
         return _page(request, token, appointment, error=_("Please choose a new time."), status=422)
     try:
-        services.reschedule_appointment(token, new_start)
+        moved = services.reschedule_appointment(token, new_start)
     except services.SlotUnavailableError as exc:
         return _page(request, token, appointment, error=exc.message, status=409)
     except services.BookingValidationError as exc:
         return _page(request, token, appointment, error=exc.message, status=422)
+    messages.success(
+        request,
+        _("Your appointment is moved to %(when)s. We have emailed you the details.")
+        % {"when": format_local_datetime(moved.start, moved.therapist.clinic)},
+    )
     return redirect("clinic-manage", token=token)
 
 
