@@ -197,20 +197,30 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("clinic-manage", token=token)
 
 
+def _chosen_start(
+    request: HttpRequest, token: str, appointment: Appointment, missing: str
+) -> datetime | HttpResponse:
+    """The start chosen on the page's form (``start``, ISO 8601 with offset), or the page saying
+    why none can be taken: an emergency now (409, emergency care first) or ``missing`` when no
+    readable time was sent (422)."""
+    if _emergency_now(_escalation(appointment)):
+        return _page(request, token, appointment, error=str(EMERGENCY_FIRST), status=409)
+    try:
+        return datetime.fromisoformat(request.POST.get("start", ""))
+    except ValueError:
+        return _page(request, token, appointment, error=missing, status=422)
+
+
 @never_cache
 @require_POST
 def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     """Move the visit to the chosen start (``start``: ISO 8601 with offset, from the form)."""
     appointment = _appointment(token)
-    if _emergency_now(_escalation(appointment)):
-        return _page(request, token, appointment, error=str(EMERGENCY_FIRST), status=409)
-    raw = request.POST.get("start", "")
+    chosen = _chosen_start(request, token, appointment, _("Please choose a new time."))
+    if isinstance(chosen, HttpResponse):
+        return chosen
     try:
-        new_start = datetime.fromisoformat(raw)
-    except ValueError:
-        return _page(request, token, appointment, error=_("Please choose a new time."), status=422)
-    try:
-        moved = services.reschedule_appointment(token, new_start)
+        moved = services.reschedule_appointment(token, chosen)
     except services.SlotUnavailableError as exc:
         return _page(request, token, appointment, error=exc.message, status=409)
     except services.BookingValidationError as exc:
@@ -230,17 +240,13 @@ def book_again(request: HttpRequest, token: str) -> HttpResponse:
     then open the new appointment's own page with "Your new time is booked" (the confirmation
     email with its .ics goes out from ``services.book_appointment``)."""
     appointment = _appointment(token)
-    if _emergency_now(_escalation(appointment)):
-        return _page(request, token, appointment, error=str(EMERGENCY_FIRST), status=409)
-    raw = request.POST.get("start", "")
-    try:
-        new_start = datetime.fromisoformat(raw)
-    except ValueError:
-        return _page(request, token, appointment, error=_("Please choose a time."), status=422)
+    chosen = _chosen_start(request, token, appointment, _("Please choose a time."))
+    if isinstance(chosen, HttpResponse):
+        return chosen
     if _rate_limited(request):
         return _page(request, token, appointment, error=_("Too many attempts."), status=429)
     try:
-        booked = services.book_again(token, new_start)
+        booked = services.book_again(token, chosen)
     except (services.SlotUnavailableError, services.AlreadyBookedError) as exc:
         # AlreadyBookedError: another request from the same intake booked first; the page
         # then links to that visit (``upcoming_instead_of``).
