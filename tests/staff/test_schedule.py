@@ -104,3 +104,21 @@ def test_phone_numbers_are_tappable_links_with_digits_only(
     appointment.patient.save(update_fields=["phone"])
     html = client_for(front_desk_user).get("/staff/schedule/?date=2026-03-03").content.decode()
     assert '<a href="tel:+15550100199">+1 (555) 010-0199</a>' in html
+
+
+def test_a_therapist_sees_who_was_told_to_see_a_doctor_the_front_desk_does_not(
+    front_desk_user: User,
+    therapist_user: User,
+    make_intake: MakeIntake,
+    make_appointment: Callable[..., Appointment],
+) -> None:
+    urgent = make_intake("urgent")
+    routine = make_intake("routine")
+    make_appointment(_at("2026-03-03", "09:00"), intake=urgent)
+    make_appointment(_at("2026-03-03", "11:00"), intake=routine)
+    therapist = client_for(therapist_user).get("/staff/schedule/?date=2026-03-03")
+    html = therapist.content.decode()
+    assert html.count("Patient told:") == 1
+    assert "Patient told: Urgent" in html
+    desk = client_for(front_desk_user).get("/staff/schedule/?date=2026-03-03").content.decode()
+    assert "Patient told" not in desk  # the front desk sees no health information
