@@ -19,7 +19,7 @@ from painpath.staff.models import IntakeReview
 
 pytestmark = pytest.mark.django_db
 
-PAUSED = "No exercises: your answers include warning signs that need a doctor first."
+PAUSED = "No exercises for now: your clinic&#x27;s review advises a doctor&#x27;s check first."
 SEEK_CARE = "Get medical help first"
 #: Self-care advice of the routine plan that must not stand under "see a doctor".
 SELF_CARE_ADVICE = "Keep moving"

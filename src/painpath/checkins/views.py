@@ -28,7 +28,7 @@ from painpath.checkins import services
 from painpath.checkins.forms import CheckInForm
 from painpath.checkins.models import CheckIn
 from painpath.checkins.templatetags.checkins_tags import EscalationView, escalation_view
-from painpath.engine.assessment import Triage, TriageLevel, urgency_rank
+from painpath.engine.assessment import TRIAGE_ADVICE, Triage, TriageLevel, urgency_rank
 from painpath.patients import services as patient_services
 from painpath.patients.models import IntakeRecord
 from painpath.patients.results import emergency_number, tel_href
@@ -100,7 +100,12 @@ def seek_care_view(plan: Plan, record: IntakeRecord, escalation: EscalationView 
     assessment = dataclasses.replace(
         assessment, triage=Triage(level=level, reasons=tuple(str(r) for r in escalation.reasons))
     )
-    return dataclasses.replace(build_plan(assessment), history=plan.history)
+    seek = build_plan(assessment)
+    if escalation.source == "review":
+        # The builder's note speaks of "your answers"; here it was the clinic's review.
+        note = _("No exercises for now: your clinic's review advises a doctor's check first.")
+        seek = dataclasses.replace(seek, exercise_note=f"{note} {TRIAGE_ADVICE[level]}")
+    return dataclasses.replace(seek, history=plan.history)
 
 
 def _local_day(at: str | None, zone: str) -> str:
