@@ -353,23 +353,28 @@ def private_link(token: str) -> str:
     return base + reverse("patients:result", args=[token])
 
 
+def _send_link_only(emails: Collection[str], subject: str, body: str, what: str) -> bool:
+    """Send a link-only email (nothing about health) to ``emails``; False, logged as ``what``
+    without any personal data, when sending fails (the caller's work is stored anyway)."""
+    try:
+        send_mail(subject, body, None, sorted(set(emails)))
+    except Exception:  # SMTP and file errors alike
+        log.warning("sending %s by email failed", what, exc_info=False)
+        return False
+    return True
+
+
 def email_private_link(email: str, token: str) -> bool:
     """Email the private link. Returns False (and logs without any personal data) on failure.
 
     The message carries only the link: no answers, no triage, nothing about health.
     """
-    subject = _("Your PainPath link")
     body = _(
         "Hello,\n\nHere is your private link to come back to your PainPath result:\n\n%(link)s\n\n"
         "Keep it to yourself: anyone with the link can see the result. PainPath gives "
         "information, not a diagnosis.\n"
     ) % {"link": private_link(token)}
-    try:
-        send_mail(subject, body, None, [email])
-    except Exception:  # SMTP and file errors alike: the result page must still show
-        log.warning("sending a private link by email failed", exc_info=False)
-        return False
-    return True
+    return _send_link_only([email], _("Your PainPath link"), body, "a private link")
 
 
 def email_new_advice(emails: Collection[str], token: str) -> bool:
@@ -378,19 +383,13 @@ def email_new_advice(emails: Collection[str], token: str) -> bool:
     (and logs without any personal data) on failure; ``emails`` empty sends nothing (True)."""
     if not emails:
         return True
-    subject = _("New advice from your clinic")
     body = _(
         "Hello,\n\nYour clinic has reviewed your answers and has new advice for you. Please "
         "open your private link now and follow the advice at the top of the page:\n\n%(link)s"
         "\n\nFor your privacy, we never put health details in emails. Keep the link to "
         "yourself: anyone with the link can see your result.\n"
     ) % {"link": private_link(token)}
-    try:
-        send_mail(subject, body, None, sorted(set(emails)))
-    except Exception:  # SMTP and file errors alike: the review itself is stored
-        log.warning("sending the new-advice email failed", exc_info=False)
-        return False
-    return True
+    return _send_link_only(emails, _("New advice from your clinic"), body, "the new advice")
 
 
 __all__ = [

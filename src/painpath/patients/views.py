@@ -131,6 +131,13 @@ def _step_url(index: int) -> str:
     return reverse("patients:step", args=[index + 1])
 
 
+def _question_url(link_id: str) -> str:
+    """The URL of the step that asks ``link_id``."""
+    from painpath.engine.questionnaire import load_questionnaire
+
+    return _step_url(wizard.steps().index(load_questionnaire().step_of(link_id)))
+
+
 def _resume_url(draft: IntakeDraft) -> str:
     return _step_url(draft.furthest_step)
 
@@ -357,10 +364,7 @@ def check(request: HttpRequest) -> HttpResponse:
         for link_id in flag.assumed
     ]
     if assumed:
-        from painpath.engine.questionnaire import load_questionnaire
-
-        q = load_questionnaire()
-        back_url = _step_url(wizard.steps().index(q.step_of(assumed[0])))
+        back_url = _question_url(assumed[0])
     return render(
         request,
         "patients/check.html",
@@ -416,9 +420,7 @@ def review(request: HttpRequest) -> HttpResponse:
             for err in exc.errors:
                 item = q.get(err.link_id)
                 if item is not None:
-                    number = wizard.steps().index(q.step_of(item.link_id)) + 1
-                    url = reverse("patients:step", args=[number])
-                    errors.append((url, _error_label(item.text), ""))
+                    errors.append((_question_url(item.link_id), _error_label(item.text), ""))
         else:
             if form.cleaned_data["email"] and outcome.created:
                 messages.success(request, _("We are sending the private link to your email."))

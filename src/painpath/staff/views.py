@@ -150,11 +150,12 @@ def _render_intake(
     user = request.user
     contact = services.intake_contact(user, request, record)
     choices = services.condition_choices(record)
+    current = current_level(record)
     if review_form is None:
         initial = {
             # The level now (a check-in may have escalated it since the intake), so that
             # saving the form unchanged never records a lower level than the person's.
-            "triage_level": current_level(record)["level"],
+            "triage_level": current["level"],
             "leading_condition": services.engine_leading_condition(record),
         }
         review_form = ReviewForm(initial=initial, condition_choices=choices)
@@ -188,6 +189,7 @@ def _render_intake(
         "appointments": contact.appointments,
         "reviews": reviews,
         "form": review_form,
+        "current": current,
         "may_review": user.has_perm(REVIEW_INTAKES),
         "care": care,
         "care_level_name": _LEVEL_NAMES.get(care.triage_level, care.triage_level),

@@ -117,8 +117,7 @@ def current_level(record: IntakeRecord) -> dict[str, Any]:
     # A review that LOWERS the level does not lower what the patient is told (the engine's or a
     # check-in's advice stands until the clinic talks to them): staff must see that the person
     # is still told to act more urgently, e.g. "see a doctor within 24 hours".
-    told = [record.urgency, int(rank)]
-    told += [int(r) for r in (escalated_rank, reviewed_rank) if r is not None]
+    told = [record.urgency, *(int(r) for r in (escalated_rank, reviewed_rank) if r is not None)]
     patient_level = TRIAGE_LEVELS[min(min(told), last)]
     return {
         "level": level,
