@@ -10,7 +10,6 @@ import functools
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.core import is_ratelimited
 
 from painpath.careplan.library import load_library
 from painpath.careplan.plan import Plan, assessment_from_dict, build_plan
@@ -33,6 +31,7 @@ from painpath.patients import services as patient_services
 from painpath.patients.models import IntakeRecord
 from painpath.patients.results import emergency_number, tel_href
 from painpath.patients.tokens import new_secret
+from painpath.web.ratelimit import over_budget
 
 #: Check-in POSTs per client address: a person checks in a few times a week, so 30 an hour is
 #: generous and still slows a script. ``PAINPATH_CHECKIN_RATE`` overrides it.
@@ -47,12 +46,11 @@ NO_CHECKIN_SESSION_KEY = "painpath.checkins.no_checkin"
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    return is_ratelimited(
+    return over_budget(
         request,
         group="painpath.checkins.checkin",
-        key=lambda _group, req: str(req.META.get("REMOTE_ADDR") or "unknown"),
-        rate=getattr(settings, "PAINPATH_CHECKIN_RATE", DEFAULT_CHECKIN_RATE),
-        increment=True,
+        setting="PAINPATH_CHECKIN_RATE",
+        default=DEFAULT_CHECKIN_RATE,
     )
 
 

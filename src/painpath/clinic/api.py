@@ -23,16 +23,15 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
 from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import AwareDatetime, ConfigDict
 
 from painpath.clinic import services
 from painpath.clinic.models import Appointment, AppointmentType, Therapist
+from painpath.web.ratelimit import over_budget
 
 api = NinjaAPI(
     title="PainPath scheduling API",
@@ -170,16 +169,12 @@ def _therapist(therapist_id: UUID | None) -> Therapist | None:
     return found
 
 
-def _client_key(group: str, request: HttpRequest) -> str:
-    # The client's address as the server saw it; a server that gives none (a Unix socket)
-    # puts every such client in one shared bucket rather than failing.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
 def _limit_writes(request: HttpRequest) -> None:
-    rate = getattr(settings, "PAINPATH_BOOKING_RATE", DEFAULT_WRITE_RATE)
-    if is_ratelimited(
-        request, group="painpath.clinic.api-write", key=_client_key, rate=rate, increment=True
+    if over_budget(
+        request,
+        group="painpath.clinic.api-write",
+        setting="PAINPATH_BOOKING_RATE",
+        default=DEFAULT_WRITE_RATE,
     ):
         raise RateLimitedError
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from painpath.checkins.templatetags.checkins_tags import EscalationView, escalation_view
 from painpath.clinic import services
@@ -34,6 +32,7 @@ from painpath.clinic.api import DEFAULT_WRITE_RATE
 from painpath.clinic.formatting import format_local_datetime, format_local_range
 from painpath.clinic.ics import build_ics
 from painpath.clinic.models import Appointment, AppointmentStatus
+from painpath.web.ratelimit import over_budget
 
 #: Shown when a form from before an escalation to emergency tries to move or book a visit: the
 #: page offers no times then (emergency care first), so only a stale page can send it.
@@ -159,13 +158,11 @@ def _confirm_page(
 
 def _rate_limited(request: HttpRequest) -> bool:
     # The same budget as the API's anonymous writes (see clinic.api.DEFAULT_WRITE_RATE).
-    rate = getattr(settings, "PAINPATH_BOOKING_RATE", DEFAULT_WRITE_RATE)
-    return is_ratelimited(
+    return over_budget(
         request,
         group="painpath.clinic.api-write",
-        key=lambda group, req: str(req.META.get("REMOTE_ADDR") or "unknown"),
-        rate=rate,
-        increment=True,
+        setting="PAINPATH_BOOKING_RATE",
+        default=DEFAULT_WRITE_RATE,
     )
 
 

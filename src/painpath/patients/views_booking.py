@@ -27,7 +27,6 @@ import uuid
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,7 +36,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
 from painpath.checkins.services import current_triage_detail
 from painpath.clinic import services as scheduling
@@ -63,6 +61,7 @@ from painpath.patients.forms_booking import (
 from painpath.patients.models import IntakeRecord
 from painpath.patients.results import emergency_number
 from painpath.patients.services import RecordNotFound, record_for_token
+from painpath.web.ratelimit import over_budget
 
 #: Days with free times shown per page: enough to choose from on a phone without scrolling far.
 DAYS_PER_PAGE = 3
@@ -77,13 +76,11 @@ DEFAULT_BOOKING_RATE = "20/h"
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    rate = getattr(settings, "PAINPATH_BOOKING_RATE", DEFAULT_BOOKING_RATE)
-    return is_ratelimited(
+    return over_budget(
         request,
         group="painpath.patients.booking",
-        key=lambda _group, req: str(req.META.get("REMOTE_ADDR") or "unknown"),
-        rate=rate,
-        increment=True,
+        setting="PAINPATH_BOOKING_RATE",
+        default=DEFAULT_BOOKING_RATE,
     )
 
 

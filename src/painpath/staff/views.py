@@ -35,6 +35,7 @@ from painpath.staff.access import (
     staff_required,
 )
 from painpath.staff.forms import DayForm, PlanEditForm, RebuildForm, ReviewForm
+from painpath.web.ratelimit import over_budget
 
 _LEVEL_NAMES = dict(TriageLevel.choices)
 
@@ -328,12 +329,11 @@ class StaffLoginView(LoginView):
     next_page = "staff:home"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        by_ip = is_ratelimited(
+        by_ip = over_budget(
             request,
             group="painpath.staff.login.ip",
-            key=lambda _g, req: str(req.META.get("REMOTE_ADDR") or "unknown"),
-            rate=getattr(settings, "PAINPATH_LOGIN_RATE_IP", DEFAULT_LOGIN_RATE_IP),
-            increment=True,
+            setting="PAINPATH_LOGIN_RATE_IP",
+            default=DEFAULT_LOGIN_RATE_IP,
         )
         by_user = is_ratelimited(
             request,
